@@ -1,0 +1,17 @@
+// cli.h - pieces shared by the `ganvas` subcommands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "image.h"
+#include "status.h"
+
+namespace ganvas_cli {
+
+// Each subcommand: returns the process exit code, prints its own errors.
+int run_train(const std::vector<std::string>& args);
+
+ganvas::Status png_write_grey(const std::string& path, const ganvas::GreyImage& image, int scale);
+
+}  // namespace ganvas_cli

@@ -1,0 +1,29 @@
+// main.cpp - `ganvas`, the native command-line tool: dispatches to subcommands.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+static const char* kUsage =
+    "ganvas - train and inspect the Ganvas GAN from the command line\n"
+    "\n"
+    "usage: ganvas <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  train    train a GAN from a preset and write losses, a sample grid and a checkpoint\n"
+    "\n"
+    "Run `ganvas <command> --help` for a command's options.\n";
+
+int main(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    if (command == "train") return ganvas_cli::run_train(rest);
+    std::fprintf(stderr, "ganvas: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return 2;
+}

@@ -1,0 +1,131 @@
+// layers.cpp - forward/backward of Linear, LeakyReLU, Tanh, Sigmoid, BatchNorm1d.
+#include "layers.h"
+
+#include <cassert>
+#include <cmath>
+
+namespace ganvas {
+
+// [SECTION] Linear
+
+void linear_forward(MatrixView out, ConstMatrixView in, const float* weight, const float* bias) {
+    const Eigen::Index n = in.rows(), fan_in = in.cols(), fan_out = out.cols();
+    assert(out.rows() == n && "linear_forward: batch sizes of in and out differ");
+    ConstMatrixView w(weight, fan_out, fan_in);
+    out.noalias() = in * w.transpose();
+    out.rowwise() += ConstRowVectorView(bias, fan_out);
+}
+
+void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatrixView d_out,
+                     ConstMatrixView in, const float* weight) {
+    const Eigen::Index fan_in = in.cols(), fan_out = d_out.cols();
+    if (d_in) d_in->noalias() = d_out * ConstMatrixView(weight, fan_out, fan_in);
+    if (d_weight) MatrixView(d_weight, fan_out, fan_in).noalias() += d_out.transpose() * in;
+    if (d_bias) RowVectorView(d_bias, fan_out) += d_out.colwise().sum();
+}
+
+// [SECTION] Element-wise activations
+
+void leaky_relu_forward(MatrixView out, ConstMatrixView in, float slope) {
+    const Eigen::Index size = in.size();
+    const float* x = in.data();
+    float* y = out.data();
+    for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+
+void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView in, float slope) {
+    const Eigen::Index size = in.size();
+    const float* x = in.data();
+    const float* dy = d_out.data();
+    float* dx = d_in.data();
+    for (Eigen::Index i = 0; i < size; ++i) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
+}
+
+void tanh_forward(MatrixView out, ConstMatrixView in) {
+    const Eigen::Index size = in.size();
+    for (Eigen::Index i = 0; i < size; ++i) out.data()[i] = std::tanh(in.data()[i]);
+}
+
+void tanh_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView out) {
+    const Eigen::Index size = out.size();
+    for (Eigen::Index i = 0; i < size; ++i) {
+        const float y = out.data()[i];
+        d_in.data()[i] = d_out.data()[i] * (1.0f - y * y);
+    }
+}
+
+void sigmoid_forward(MatrixView out, ConstMatrixView in) {
+    const Eigen::Index size = in.size();
+    for (Eigen::Index i = 0; i < size; ++i) out.data()[i] = 1.0f / (1.0f + std::exp(-in.data()[i]));
+}
+
+void sigmoid_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView out) {
+    const Eigen::Index size = out.size();
+    for (Eigen::Index i = 0; i < size; ++i) {
+        const float y = out.data()[i];
+        d_in.data()[i] = d_out.data()[i] * y * (1.0f - y);
+    }
+}
+
+// [SECTION] BatchNorm1d
+
+void batchnorm_forward_train(MatrixView out, MatrixView x_hat, float* inv_std, float* batch_mean,
+                             float* batch_var_biased, ConstMatrixView in, const float* gamma,
+                             const float* beta, float eps) {
+    const Eigen::Index n = in.rows(), f = in.cols();
+    assert(n > 1 && "batchnorm_forward_train: training mode needs at least 2 samples");
+    RowVectorView mean(batch_mean, f), var(batch_var_biased, f), istd(inv_std, f);
+    mean = in.colwise().sum() / static_cast<float>(n);
+    x_hat = in.rowwise() - mean;
+    var = x_hat.array().square().colwise().sum() / static_cast<float>(n);
+    istd = (var.array() + eps).rsqrt();
+    x_hat.array().rowwise() *= istd.array();
+    out = (x_hat.array().rowwise() * ConstRowVectorView(gamma, f).array()).rowwise() +
+          ConstRowVectorView(beta, f).array();
+}
+
+void batchnorm_forward_eval(MatrixView out, ConstMatrixView in, const float* gamma, const float* beta,
+                            const float* running_mean, const float* running_var, float eps) {
+    const Eigen::Index f = in.cols();
+    for (Eigen::Index r = 0; r < in.rows(); ++r) {
+        for (Eigen::Index c = 0; c < f; ++c) {
+            const float istd = 1.0f / std::sqrt(running_var[c] + eps);
+            out(r, c) = (in(r, c) - running_mean[c]) * istd * gamma[c] + beta[c];
+        }
+    }
+}
+
+void batchnorm_update_running(float* running_mean, float* running_var, const float* batch_mean,
+                              const float* batch_var_biased, int features, int batch, float momentum) {
+    const float unbias = static_cast<float>(batch) / static_cast<float>(batch - 1);
+    for (int c = 0; c < features; ++c) {
+        running_mean[c] = (1.0f - momentum) * running_mean[c] + momentum * batch_mean[c];
+        running_var[c] = (1.0f - momentum) * running_var[c] + momentum * batch_var_biased[c] * unbias;
+    }
+}
+
+void batchnorm_backward(MatrixView d_in, float* d_gamma, float* d_beta, ConstMatrixView d_out,
+                        ConstMatrixView x_hat, const float* inv_std, const float* gamma) {
+    // With g = d_out * gamma (the gradient w.r.t. x_hat), per feature column:
+    //   d_in = inv_std * (g - mean(g) - x_hat * mean(g * x_hat))
+    const Eigen::Index n = d_out.rows(), f = d_out.cols();
+    const Eigen::RowVectorXf::ConstMapType gam(gamma, f);
+    // d_gamma/d_beta first: they only read d_out and x_hat.
+    if (d_gamma) RowVectorView(d_gamma, f) += (d_out.array() * x_hat.array()).colwise().sum().matrix();
+    if (d_beta) RowVectorView(d_beta, f) += d_out.colwise().sum();
+    d_in = d_out.array().rowwise() * gam.array();  // g
+    const Eigen::RowVectorXf::ConstMapType istd(inv_std, f);
+    const float inv_n = 1.0f / static_cast<float>(n);
+    for (Eigen::Index c = 0; c < f; ++c) {
+        float sum_g = 0.0f, sum_gx = 0.0f;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            sum_g += d_in(r, c);
+            sum_gx += d_in(r, c) * x_hat(r, c);
+        }
+        const float mean_g = sum_g * inv_n, mean_gx = sum_gx * inv_n;
+        for (Eigen::Index r = 0; r < n; ++r)
+            d_in(r, c) = istd(c) * (d_in(r, c) - mean_g - x_hat(r, c) * mean_gx);
+    }
+}
+
+}  // namespace ganvas
