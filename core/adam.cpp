@@ -33,14 +33,18 @@ void adam_step(AdamState& state, const AdamConfig& config, float* params, const 
     const float step_size = static_cast<float>(config.lr / bias1);
     const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
     const float b1 = config.beta1, b2 = config.beta2, eps = config.eps;
-    float* m = state.m.data();
-    float* v = state.v.data();
+    float* __restrict m = state.m.data();
+    float* __restrict v = state.v.data();
+    float* __restrict p = params;
+    const float* __restrict gr = grads;
+    // One pass over the flat buffers: this loop is memory-bound (16 bytes read, 12 written
+    // per parameter), so it is written to vectorise (no aliasing between the four arrays).
     for (size_t i = 0; i < n; ++i) {
-        const float g = grads[i];
+        const float g = gr[i];
         m[i] = b1 * m[i] + (1.0f - b1) * g;
         v[i] = b2 * v[i] + (1.0f - b2) * g * g;
         const float denom = std::sqrt(v[i]) / bias2_sqrt + eps;
-        params[i] -= step_size * (m[i] / denom);
+        p[i] -= step_size * (m[i] / denom);
     }
 }
 

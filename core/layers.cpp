@@ -1,6 +1,8 @@
 // layers.cpp - forward/backward of Linear, LeakyReLU, Tanh, Sigmoid, BatchNorm1d.
 #include "layers.h"
 
+#include "gemm.h"
+
 #include <cassert>
 #include <cmath>
 
@@ -9,18 +11,19 @@ namespace ganvas {
 // [SECTION] Linear
 
 void linear_forward(MatrixView out, ConstMatrixView in, const float* weight, const float* bias) {
-    const Eigen::Index n = in.rows(), fan_in = in.cols(), fan_out = out.cols();
+    const int n = int(in.rows()), fan_in = int(in.cols()), fan_out = int(out.cols());
     assert(out.rows() == n && "linear_forward: batch sizes of in and out differ");
-    ConstMatrixView w(weight, fan_out, fan_in);
-    out.noalias() = in * w.transpose();
+    gemm(n, fan_out, fan_in, in.data(), fan_in, Op::None, weight, fan_in, Op::Transpose, out.data(), fan_out, false);
     out.rowwise() += ConstRowVectorView(bias, fan_out);
 }
 
 void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatrixView d_out,
                      ConstMatrixView in, const float* weight) {
-    const Eigen::Index fan_in = in.cols(), fan_out = d_out.cols();
-    if (d_in) d_in->noalias() = d_out * ConstMatrixView(weight, fan_out, fan_in);
-    if (d_weight) MatrixView(d_weight, fan_out, fan_in).noalias() += d_out.transpose() * in;
+    const int n = int(in.rows()), fan_in = int(in.cols()), fan_out = int(d_out.cols());
+    if (d_in)
+        gemm(n, fan_in, fan_out, d_out.data(), fan_out, Op::None, weight, fan_in, Op::None, d_in->data(), fan_in, false);
+    if (d_weight)
+        gemm(fan_out, fan_in, n, d_out.data(), fan_out, Op::Transpose, in.data(), fan_in, Op::None, d_weight, fan_in, true);
     if (d_bias) RowVectorView(d_bias, fan_out) += d_out.colwise().sum();
 }
 
@@ -28,16 +31,16 @@ void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatr
 
 void leaky_relu_forward(MatrixView out, ConstMatrixView in, float slope) {
     const Eigen::Index size = in.size();
-    const float* x = in.data();
-    float* y = out.data();
+    const float* __restrict x = in.data();
+    float* __restrict y = out.data();
     for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
 }
 
 void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView in, float slope) {
     const Eigen::Index size = in.size();
-    const float* x = in.data();
-    const float* dy = d_out.data();
-    float* dx = d_in.data();
+    const float* __restrict x = in.data();
+    const float* __restrict dy = d_out.data();
+    float* __restrict dx = d_in.data();
     for (Eigen::Index i = 0; i < size; ++i) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
 }
 

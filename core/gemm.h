@@ -1,0 +1,32 @@
+// gemm.h - the matrix multiply behind every Linear layer, forward and backward.
+//
+//   C(M,N) = op(A)(M,K) * op(B)(K,N)        (or += when accumulate)
+//
+// All matrices are row-major with a leading dimension (the distance between rows).
+// op(X) is X or X^T. The three products a Linear layer needs:
+//   forward      out(N,O)  = in(N,I) * W(O,I)^T          gemm(.., A=in, no, B=W, yes)
+//   input grad   d_in(N,I) = d_out(N,O) * W(O,I)         gemm(.., A=d_out, no, B=W, no)
+//   weight grad  dW(O,I)  += d_out(N,O)^T * in(N,I)      gemm(.., A=d_out, yes, B=in, no)
+//
+// How (Goto/BLIS style): B is packed into column panels NR wide and A into row panels MR
+// tall, each k-major, so the micro-kernel streams both with unit stride; packing also
+// absorbs the transpositions. The micro-kernel keeps an MR x NR tile of C in registers:
+//   - wasm: 4x8 with WebAssembly SIMD128 intrinsics (wasm_simd128.h); wasm has no FMA;
+//   - native: 6x16 with AVX2+FMA when the CPU has them (chosen at run time, so the binary
+//     stays portable), else 4x8 with SSE2 through GCC vector extensions.
+// Packing buffers are fixed-size blocks on the stack: no heap allocation, ever.
+// Summation order over k is the same for every kernel: k ascending within a KC block, blocks
+// added in order. Results differ between kernels only by FMA's single rounding.
+#pragma once
+
+namespace ganvas {
+
+enum class Op { None, Transpose };
+
+void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
+          int ldc, bool accumulate);
+
+// Name of the micro-kernel gemm() uses on this machine, for benchmarks and logs.
+const char* gemm_kernel_name();
+
+}  // namespace ganvas
