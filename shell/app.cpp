@@ -1,0 +1,346 @@
+// app.cpp - training loop slice, sample grids and the four ImGui windows. See app.h.
+#include "app.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+
+namespace ganvas {
+
+namespace {
+
+// Random streams of the app's own draws, apart from the Gan's (1: noise, 2: data, 3: init).
+constexpr uint64_t kFixedNoiseStream = 101;
+constexpr uint64_t kRealDigitsStream = 102;
+
+// First-use layout for a 1280 x 800 canvas: a left column (Training over Losses) and the two
+// grids side by side; nothing overlaps. Samples start at 2x, real digits at ~1.6x.
+struct WindowLayout {
+    ImVec2 pos, size;
+};
+const WindowLayout kTrainingLayout = {{10, 10}, {370, 300}};
+const WindowLayout kLossesLayout = {{10, 320}, {370, 470}};
+const WindowLayout kSamplesLayout = {{390, 10}, {482, 520}};
+const WindowLayout kRealLayout = {{882, 10}, {388, 425}};
+
+const ImVec4 kErrorColor(1.0f, 0.45f, 0.4f, 1.0f);
+const ImVec4 kDimColor(0.65f, 0.65f, 0.7f, 1.0f);
+
+double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
+
+void place_next_window(const WindowLayout& layout) {
+    ImGui::SetNextWindowPos(layout.pos, ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(layout.size, ImGuiCond_FirstUseEver);
+}
+
+// A window showing one sample grid, fitted to the window with its aspect ratio kept.
+// Records where the image landed in *drawn (empty when there is nothing to show).
+void draw_image_window(const char* title, const WindowLayout& layout, const char* caption,
+                       const RgbaTexture& texture, ScreenRect* drawn) {
+    place_next_window(layout);
+    ImGui::Begin(title);
+    ImGui::TextColored(kDimColor, "%s", caption);
+    *drawn = ScreenRect{};
+    if (texture.empty()) {
+        ImGui::TextColored(kErrorColor, "Nothing to show: see the status line in Training.");
+    } else {
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float scale = std::max(0.25f, std::min(avail.x / texture.width(), avail.y / texture.height()));
+        ImGui::Image(texture.id(), ImVec2(texture.width() * scale, texture.height() * scale));
+        const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+        *drawn = ScreenRect{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y};
+    }
+    ImGui::End();
+}
+
+}  // namespace
+
+AppConfig app_config_for_assets_dir(const std::string& dir) {
+    AppConfig config;
+    const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+    config.images_path = prefix + kMnistImagesFile;
+    config.labels_path = prefix + kMnistLabelsFile;
+    return config;
+}
+
+// [SECTION] LossHistory
+
+LossHistory::LossHistory(int capacity) : capacity_(capacity) {
+    IM_ASSERT(capacity >= 2 && capacity % 2 == 0 && "LossHistory needs an even capacity of at least 2");
+    d_.reserve(capacity);
+    g_.reserve(capacity);
+}
+
+void LossHistory::add(float d_loss, float g_loss) {
+    sum_d_ += d_loss;
+    sum_g_ += g_loss;
+    if (++pending_ < stride_) return;
+    d_.push_back(float(sum_d_ / stride_));
+    g_.push_back(float(sum_g_ / stride_));
+    sum_d_ = sum_g_ = 0;
+    pending_ = 0;
+    if (int(d_.size()) < capacity_) return;
+    // Full: halve the resolution so memory stays bounded however long training runs.
+    for (int i = 0; i < capacity_ / 2; ++i) {
+        d_[i] = 0.5f * (d_[2 * i] + d_[2 * i + 1]);
+        g_[i] = 0.5f * (g_[2 * i] + g_[2 * i + 1]);
+    }
+    d_.resize(capacity_ / 2);
+    g_.resize(capacity_ / 2);
+    stride_ *= 2;
+}
+
+void LossHistory::clear() {
+    d_.clear();
+    g_.clear();
+    stride_ = 1;
+    pending_ = 0;
+    sum_d_ = sum_g_ = 0;
+}
+
+// [SECTION] App: model, data, controls
+
+App::App(const AppConfig& config) : config_(config) {
+    if (!gan_config_preset(config_.preset, &gan_config_)) {
+        error_ = "Unknown model preset '" + config_.preset + "'.";
+        return;
+    }
+    if (Status valid = gan_config_validate(gan_config_); !valid) {
+        error_ = "Model preset '" + config_.preset + "' is invalid: " + valid.message;
+        return;
+    }
+    build_model();
+
+    Status loaded = dataset_load_idx(config_.images_path, config_.labels_path, &data_);
+    if (!loaded) {
+        error_ = "Cannot load the MNIST digits: " + loaded.message +
+                 " (build the 'ganvas_assets' target, or point the app at a folder holding " +
+                 kMnistImagesFile + ")";
+    } else if (data_.rows != kDigitSide || data_.cols != kDigitSide) {
+        error_ = "The digits are " + std::to_string(data_.rows) + "x" + std::to_string(data_.cols) +
+                 " pixels; this app needs 28x28.";
+    } else if (data_.count < gan_config_.batch_size) {
+        error_ = "Only " + std::to_string(data_.count) + " digits loaded; training needs at least " +
+                 std::to_string(gan_config_.batch_size) + ".";
+    } else {
+        data_ok_ = true;
+        // A fixed random choice of real digits to compare the samples with.
+        std::vector<uint32_t> order(data_.count);
+        for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
+        Rng pick(config_.seed, kRealDigitsStream);
+        shuffle_indices(order.data(), order.size(), pick);
+        std::vector<uint8_t> chosen(size_t(kGridCount) * data_.pixels_per_image());
+        for (int i = 0; i < kGridCount; ++i)
+            std::copy_n(data_.pixels.data() + size_t(order[i]) * data_.pixels_per_image(), data_.pixels_per_image(),
+                        chosen.data() + size_t(i) * data_.pixels_per_image());
+        GreyImage real;
+        image_tile_grid_u8(chosen.data(), kGridCount, kDigitSide, kGridColumns, kGridGutter, &real);
+        upload_grid(real, &real_texture_);
+    }
+}
+
+void App::build_model() {
+    gan_ = std::make_unique<Gan>(gan_config_, config_.seed);
+    noise_.resize(kGridCount, gan_config_.latent_dim);
+    Rng noise_rng(config_.seed, kFixedNoiseStream);
+    noise_rng.fill_normal(noise_.data(), size_t(noise_.size()));
+    samples_.resize(kGridCount, gan_config_.image_pixels);
+    last_ = StepStats{};
+    history_.clear();
+    iters_per_sec_ = 0;
+    preview_dirty_ = true;
+}
+
+void App::start() {
+    if (!data_ok_ || !gan_ || running_) return;
+    running_ = true;
+    rate_start_ = Clock::now();
+    rate_start_step_ = gan_->step();
+}
+
+void App::pause() {
+    running_ = false;
+    iters_per_sec_ = 0;
+    preview_dirty_ = true;  // show the samples of the exact step training stopped at
+}
+
+void App::reset() {
+    if (!gan_) return;
+    running_ = false;
+    build_model();
+    if (data_ok_) error_.clear();  // a divergence message no longer applies
+}
+
+AppStatus App::status() const {
+    AppStatus s;
+    s.step = gan_ ? gan_->step() : 0;
+    s.epoch = gan_ ? std::max<int64_t>(gan_->epoch(), 0) : 0;
+    s.d_loss = last_.d_loss;
+    s.g_loss = last_.g_loss;
+    s.d_real = last_.d_real;
+    s.d_fake = last_.d_fake;
+    s.iters_per_sec = iters_per_sec_;
+    s.train_slice_ms = slice_seconds_ * 1000.0;
+    s.frame_ms = frame_seconds_ * 1000.0;
+    s.running = running_;
+    s.ready = data_ok_ && gan_ != nullptr;
+    s.error = error_;
+    s.samples_rect = samples_rect_;
+    s.real_rect = real_rect_;
+    return s;
+}
+
+// [SECTION] App: per-frame work
+
+void App::train_slice(double seconds) {
+    const Clock::time_point begin = Clock::now();
+    do {
+        last_ = gan_->train_step(data_);
+        if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
+            running_ = false;
+            error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
+                     ". Press Reset to start over.";
+            break;
+        }
+        history_.add(last_.d_loss, last_.g_loss);
+    } while (seconds_between(begin, Clock::now()) < seconds);
+}
+
+void App::update_rate(Clock::time_point now) {
+    if (!running_) return;
+    const double elapsed = seconds_between(rate_start_, now);
+    if (elapsed < 1.0) return;
+    iters_per_sec_ = double(gan_->step() - rate_start_step_) / elapsed;
+    rate_start_ = now;
+    rate_start_step_ = gan_->step();
+}
+
+void App::refresh_samples() {
+    // TrainNoUpdate: batch statistics like training, but the running statistics stay untouched,
+    // so looking at the samples never changes the model.
+    gan_->generate(const_view_of(noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);
+    image_tile_grid(const_view_of(samples_), kDigitSide, kGridColumns, kGridGutter, &grid_);
+    upload_grid(grid_, &samples_texture_);
+    last_preview_ = Clock::now();
+    preview_dirty_ = false;
+}
+
+void App::upload_grid(const GreyImage& grid, RgbaTexture* texture) {
+    rgba_.resize(grid.pixels.size() * 4);
+    for (size_t i = 0; i < grid.pixels.size(); ++i) {
+        rgba_[4 * i + 0] = rgba_[4 * i + 1] = rgba_[4 * i + 2] = grid.pixels[i];
+        rgba_[4 * i + 3] = 255;
+    }
+    texture->upload(rgba_.data(), grid.width, grid.height);
+}
+
+void App::frame() {
+    // The training budget of this frame: the minimum slice, or a share of the recent frame
+    // interval when frames are slow anyway (see kTrainFrameShare).
+    const Clock::time_point begin = Clock::now();
+    if (have_last_frame_)
+        frame_seconds_ += 0.2 * (std::min(seconds_between(last_frame_, begin), 1.0) - frame_seconds_);
+    last_frame_ = begin;
+    have_last_frame_ = true;
+    slice_seconds_ = std::max(config_.train_slice_seconds,
+                              std::min(kTrainFrameShare * frame_seconds_, kMaxTrainSliceSeconds));
+    if (running_) train_slice(slice_seconds_);
+    const Clock::time_point now = Clock::now();
+    update_rate(now);
+    if (gan_ && (preview_dirty_ || (running_ && seconds_between(last_preview_, now) >= kPreviewIntervalSeconds)))
+        refresh_samples();
+
+    draw_training_window();
+    draw_losses_window();
+    draw_image_window("Samples", kSamplesLayout, "G(z) for 64 fixed z, refreshed while training", samples_texture_,
+                      &samples_rect_);
+    draw_image_window("Real digits", kRealLayout, "64 of the MNIST digits G learns from", real_texture_,
+                      &real_rect_);
+}
+
+// [SECTION] App: windows
+
+void App::draw_training_window() {
+    place_next_window(kTrainingLayout);
+    ImGui::Begin("Training");
+    const bool can_train = data_ok_ && gan_ != nullptr;
+
+    ImGui::BeginDisabled(!can_train || running_);
+    if (ImGui::Button("Start")) start();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!running_);
+    if (ImGui::Button("Pause")) pause();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(gan_ == nullptr);
+    if (ImGui::Button("Reset")) reset();
+    ImGui::EndDisabled();
+
+    ImGui::Separator();
+    const AppStatus s = status();
+    ImGui::Text("step        %lld", static_cast<long long>(s.step));
+    ImGui::Text("epoch       %lld", static_cast<long long>(s.epoch));
+    ImGui::Text("iters/s     %.1f", s.iters_per_sec);
+    ImGui::Separator();
+    ImGui::Text("D loss      %.4f", s.d_loss);
+    ImGui::Text("G loss      %.4f", s.g_loss);
+    ImGui::Text("D(x)        %.4f", s.d_real);
+    ImGui::Text("D(G(z))     %.4f", s.d_fake);
+    ImGui::Separator();
+    ImGui::TextColored(kDimColor, "%d digits, batch %d, preset '%s', seed %llu", data_.count, gan_config_.batch_size,
+                       config_.preset.c_str(), static_cast<unsigned long long>(config_.seed));
+    ImGui::TextColored(kDimColor, "frame %.0f ms, training %.0f ms of it", s.frame_ms, s.train_slice_ms);
+
+    // The status line: errors first, else what the app is doing.
+    ImGui::Separator();
+    if (!error_.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kErrorColor, "%s", error_.c_str());
+        ImGui::PopTextWrapPos();
+    } else if (running_) {
+        ImGui::TextUnformatted("Training...");
+    } else if (s.step == 0) {
+        ImGui::TextUnformatted("Ready: press Start.");
+    } else {
+        ImGui::TextUnformatted("Paused.");
+    }
+    ImGui::End();
+}
+
+void App::draw_losses_window() {
+    place_next_window(kLossesLayout);
+    ImGui::Begin("Losses");
+    const std::vector<float>& d = history_.d_loss();
+    const std::vector<float>& g = history_.g_loss();
+    ImGui::TextColored(kDimColor, "%d points, %d step%s each", int(d.size()), history_.steps_per_point(),
+                       history_.steps_per_point() == 1 ? "" : "s");
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 plot_size(avail.x, std::max(40.0f, (avail.y - 2 * ImGui::GetTextLineHeight() - 3 * spacing) / 2));
+    char overlay[64];
+    std::snprintf(overlay, sizeof overlay, "last %.4f", d.empty() ? 0.0f : d.back());
+    ImGui::TextUnformatted("D loss");
+    ImGui::PlotLines("##d_loss", d.data(), int(d.size()), 0, overlay, FLT_MAX, FLT_MAX, plot_size);
+    std::snprintf(overlay, sizeof overlay, "last %.4f", g.empty() ? 0.0f : g.back());
+    ImGui::TextUnformatted("G loss");
+    ImGui::PlotLines("##g_loss", g.data(), int(g.size()), 0, overlay, FLT_MAX, FLT_MAX, plot_size);
+    ImGui::End();
+}
+
+// [SECTION] The shared frame
+
+bool app_run_frame(Window& window, App& app, RgbaImage* capture) {
+    const bool keep_running = window.poll_events();
+    window.begin_frame();
+    app.frame();
+    window.end_frame(capture);
+    return keep_running;
+}
+
+}  // namespace ganvas

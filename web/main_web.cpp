@@ -1,0 +1,148 @@
+// main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
+// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status}.
+//
+// main() runs once the runtime is up and the preloaded /assets/ files are in the virtual
+// file system. It opens the WebGL2 canvas, builds the app and then tells the page whether
+// it is ready (Module.ganvasReady(ok, message) resolves or rejects window.ganvas.ready).
+#include <emscripten/emscripten.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app.h"
+#include "window.h"
+
+namespace {
+
+constexpr const char* kAssetsDir = "/assets";  // where web/CMakeLists.txt preloads the digits
+
+struct WebShell {
+    ganvas::Window window;       // declared first: destroyed last, after the app's textures
+    std::unique_ptr<ganvas::App> app;
+};
+
+// The one live shell. The C exports below are called from JavaScript with no context
+// argument, so they need a file-level handle; nothing else touches it.
+std::unique_ptr<WebShell>& web_shell() {
+    static std::unique_ptr<WebShell> shell;
+    return shell;
+}
+
+void web_frame() {
+    WebShell* shell = web_shell().get();
+    if (shell != nullptr && shell->app) ganvas::app_run_frame(shell->window, *shell->app);
+}
+
+void notify_page(bool ok, const std::string& message) {
+    // clang-format off
+    EM_ASM({
+        if (Module['ganvasReady']) Module['ganvasReady']($0 !== 0, UTF8ToString($1));
+    }, ok ? 1 : 0, message.c_str());
+    // clang-format on
+}
+
+// JSON helpers: numbers that are not finite become null (JSON has no NaN).
+void json_number(std::string* out, const char* key, double value) {
+    char buf[96];
+    if (std::isfinite(value))
+        std::snprintf(buf, sizeof buf, "\"%s\":%.9g,", key, value);
+    else
+        std::snprintf(buf, sizeof buf, "\"%s\":null,", key);
+    *out += buf;
+}
+
+void json_string(std::string* out, const char* key, const std::string& value) {
+    *out += "\"";
+    *out += key;
+    *out += "\":\"";
+    for (const char c : value) {
+        if (c == '"' || c == '\\') {
+            *out += '\\';
+            *out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            *out += esc;
+        } else {
+            *out += c;
+        }
+    }
+    *out += "\",";
+}
+
+void json_rect(std::string* out, const char* key, const ganvas::ScreenRect& r) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "\"%s\":{\"x\":%.1f,\"y\":%.1f,\"width\":%.1f,\"height\":%.1f},", key, r.x, r.y,
+                  r.width, r.height);
+    *out += buf;
+}
+
+std::string status_json(const ganvas::AppStatus& s) {
+    std::string json = "{";
+    json_number(&json, "step", double(s.step));
+    json_number(&json, "epoch", double(s.epoch));
+    json_number(&json, "d_loss", s.d_loss);
+    json_number(&json, "g_loss", s.g_loss);
+    json_number(&json, "d_real", s.d_real);
+    json_number(&json, "d_fake", s.d_fake);
+    json_number(&json, "iters_per_sec", s.iters_per_sec);
+    json_number(&json, "train_slice_ms", s.train_slice_ms);
+    json_number(&json, "frame_ms", s.frame_ms);
+    json += s.running ? "\"running\":true," : "\"running\":false,";
+    json += s.ready ? "\"ready\":true," : "\"ready\":false,";
+    json_rect(&json, "samples_rect", s.samples_rect);
+    json_rect(&json, "real_rect", s.real_rect);
+    json_string(&json, "error", s.error);
+    json.back() = '}';
+    return json;
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void ganvas_start() {
+    if (web_shell() && web_shell()->app) web_shell()->app->start();
+}
+
+EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
+    if (web_shell() && web_shell()->app) web_shell()->app->pause();
+}
+
+EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
+    if (web_shell() && web_shell()->app) web_shell()->app->reset();
+}
+
+// The status as a JSON object; the pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
+    static std::string json;
+    ganvas::AppStatus status;
+    if (web_shell() && web_shell()->app)
+        status = web_shell()->app->status();
+    else
+        status.error = "The app is not running.";
+    json = status_json(status);
+    return json.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+    auto shell = std::make_unique<WebShell>();
+    if (ganvas::Status opened = shell->window.open(ganvas::WindowConfig{}); !opened) {
+        std::fprintf(stderr, "ganvas: %s\n", opened.message.c_str());
+        notify_page(false, "This browser could not open a WebGL2 canvas: " + opened.message);
+        return 1;
+    }
+    shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
+    const ganvas::AppStatus status = shell->app->status();
+    web_shell() = std::move(shell);
+    // The page is drawn either way; the error also shows in the Training window's status line.
+    if (!status.error.empty()) std::fprintf(stderr, "ganvas: %s\n", status.error.c_str());
+    notify_page(status.ready, status.error);
+    // fps 0: requestAnimationFrame. The runtime stays alive after main returns (no EXIT_RUNTIME).
+    emscripten_set_main_loop(web_frame, 0, false);
+    return 0;
+}

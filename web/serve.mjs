@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// serve.mjs - a tiny static server for the built page (no npm dependencies).
+//
+//   node web/serve.mjs [--dir build/wasm/web] [--port 8080]     (or env GANVAS_PORT / PORT)
+//
+// Serves the folder on 127.0.0.1 with the right MIME types (application/wasm for .wasm) and
+// the cross-origin isolation headers (COOP same-origin, COEP require-corp). If the port is
+// busy it tries the next ones. Prints exactly one line when listening:
+//   Ganvas is serving at http://127.0.0.1:8080/ganvas.html
+// `/` redirects to ganvas.html. Also importable: startServer({dir, port}) -> {server, url}.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HOST = '127.0.0.1';
+const PAGE = 'ganvas.html';
+const PORT_ATTEMPTS = 20;
+const DEFAULT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'wasm', 'web');
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.data': 'application/octet-stream',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json; charset=utf-8',
+};
+
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-cache',
+};
+
+function send(res, status, text, extra = {}) {
+  res.writeHead(status, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...extra });
+  res.end(text);
+}
+
+function handler(root) {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, `http://${HOST}`).pathname);
+    } catch {
+      return send(res, 400, 'bad request\n');
+    }
+    if (path === '/') return send(res, 302, `see /${PAGE}\n`, { Location: `/${PAGE}` });
+    const file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'forbidden\n');
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch {
+      return send(res, 404, `not found: ${path}\n`);
+    }
+    if (!stat.isFile()) return send(res, 404, `not found: ${path}\n`);
+    res.writeHead(200, {
+      ...ISOLATION_HEADERS,
+      'Content-Type': MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
+      'Content-Length': stat.size,
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  };
+}
+
+function listen(server, port) {
+  return new Promise((resolvePort, reject) => {
+    const onError = (err) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolvePort(server.address().port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, HOST);
+  });
+}
+
+// Starts serving `dir`; tries `port`, port+1, ... (port 0: any free port). Returns {server, url}.
+export async function startServer({ dir = DEFAULT_DIR, port = 8080 } = {}) {
+  const root = resolve(dir);
+  try {
+    statSync(join(root, PAGE));
+  } catch {
+    throw new Error(`no ${PAGE} in ${root}: build the page first (cmake --preset wasm && cmake --build --preset wasm)`);
+  }
+  const server = createServer(handler(root));
+  const attempts = port === 0 ? 1 : PORT_ATTEMPTS;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const bound = await listen(server, port === 0 ? 0 : port + i);
+      return { server, url: `http://${HOST}:${bound}/${PAGE}` };
+    } catch (err) {
+      if (err.code !== 'EADDRINUSE' || i + 1 === attempts) throw err;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function parseArgs(argv) {
+  const options = { dir: DEFAULT_DIR, port: Number(process.env.GANVAS_PORT || process.env.PORT || 8080) };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--dir' && i + 1 < argv.length) options.dir = argv[++i];
+    else if (arg === '--port' && i + 1 < argv.length) options.port = Number(argv[++i]);
+    else if (/^\d+$/.test(arg)) options.port = Number(arg);
+    else if (arg === '-h' || arg === '--help') {
+      console.log('usage: node web/serve.mjs [--dir DIR] [--port N]   (env GANVAS_PORT or PORT also set the port)');
+      process.exit(0);
+    } else {
+      console.error(`serve.mjs: unknown argument '${arg}' (usage: node web/serve.mjs [--dir DIR] [--port N])`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    console.error(`serve.mjs: bad port '${options.port}'`);
+    process.exit(2);
+  }
+  return options;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const options = parseArgs(process.argv.slice(2));
+  startServer(options).then(
+    ({ url }) => console.log(`Ganvas is serving at ${url}`),
+    (err) => {
+      console.error(`serve.mjs: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

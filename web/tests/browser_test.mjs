@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+// browser_test.mjs - the page trains in a real browser: headless Chromium (SwiftShader WebGL2).
+//
+//   node web/tests/browser_test.mjs [--dir build/wasm/web | --url URL] [--screenshot PATH]
+//                                   [--steps 300] [--timeout 120]
+//
+// Starts web/serve.mjs on a free port (unless --url is given), opens the page, awaits
+// window.ganvas.ready, checks the canvas has a WebGL2 context, calls start() and waits for
+// status().step >= --steps. Then checks the losses are finite, and - from a real screenshot,
+// cropped to where the app reports it drew them - that the sample grid is not blank, that it
+// changed since step 0, and that the real digits show. Saves the screenshot, prints the step,
+// seconds and iterations/s, and exits non-zero with a message on any failure, including
+// uncaught page errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+// Headless Chromium flags that give WebGL2 on SwiftShader here (shared/docs/TOOLCHAIN.md).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VIEWPORT = { width: 1280, height: 800 };
+const READY_TIMEOUT_MS = 60_000;
+// Pixel checks on the grids (grey levels 0..255, measured inside the drawn image).
+const MIN_SAMPLES_STDDEV = 12;      // an untextured or uniform quad has ~0
+const MIN_SAMPLES_CHANGE = 4;       // mean |after - before| since step 0: the grid is refreshed
+const MIN_REAL_STDDEV = 40;         // real MNIST digits: black background, white strokes
+
+function parseArgs(argv) {
+  const o = { dir: join(REPO, 'build', 'wasm', 'web'), url: null, screenshot: join('test-results', 'browser.png'),
+    steps: 300, timeout: 120 };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${argv[i]} needs a value`);
+      return argv[++i];
+    };
+    switch (argv[i]) {
+      case '--dir': o.dir = value(); break;
+      case '--url': o.url = value(); break;
+      case '--screenshot': o.screenshot = value(); break;
+      case '--steps': o.steps = Number(value()); break;
+      case '--timeout': o.timeout = Number(value()); break;
+      default: fail(`unknown argument '${argv[i]}'`);
+    }
+  }
+  if (!(o.steps > 0) || !(o.timeout > 0)) fail('--steps and --timeout must be positive numbers');
+  return o;
+}
+
+class TestFailure extends Error {}
+function fail(message) {
+  throw new TestFailure(message);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Runs `node web/serve.mjs --port 0` and resolves with {child, url} once it prints its URL.
+function startServer(dir) {
+  return new Promise((resolveServer, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'web', 'serve.mjs'), '--dir', dir, '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new TestFailure(`web/serve.mjs printed no URL in 10 s: ${out}${err}`)), 10_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Ganvas is serving at (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolveServer({ child, url: m[1] });
+      }
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new TestFailure(`web/serve.mjs exited with ${code}: ${err.trim() || out.trim()}`));
+    });
+  });
+}
+
+// Grey-level statistics of a rectangle of a PNG, decoded by the page's own image decoder.
+// Returns {mean, stddev, dark, bright, grey} for the inset rect; grey is base64 of 8-bit levels.
+async function pngRegionStats(page, png, rect) {
+  return page.evaluate(async ({ b64, rect }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const inset = 2;  // stay clear of the image border
+    const x = Math.round(rect.x) + inset, y = Math.round(rect.y) + inset;
+    const w = Math.round(rect.width) - 2 * inset, h = Math.round(rect.height) - 2 * inset;
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(x, y, w, h).data;
+    const grey = new Uint8Array(w * h);
+    let sum = 0, sum2 = 0, dark = 0, bright = 0;
+    for (let i = 0; i < w * h; i++) {
+      const v = 0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2];
+      grey[i] = v;
+      sum += v;
+      sum2 += v * v;
+      if (v < 40) dark++;
+      if (v > 200) bright++;
+    }
+    const n = w * h;
+    const mean = sum / n;
+    let greyText = '';
+    for (let i = 0; i < grey.length; i += 0x8000) greyText += String.fromCharCode(...grey.subarray(i, i + 0x8000));
+    return { mean, stddev: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), dark: dark / n, bright: bright / n,
+      grey: btoa(greyText) };
+  }, { b64: png.toString('base64'), rect });
+}
+
+function meanAbsDiff(a64, b64) {
+  const a = Buffer.from(a64, 'base64');
+  const b = Buffer.from(b64, 'base64');
+  if (a.length !== b.length) fail(`the sample grid changed size (${a.length} vs ${b.length} pixels)`);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
+
+function checkRect(name, r) {
+  if (!r || !(r.width > 50 && r.height > 50)) fail(`the app reports no ${name} image on screen: ${JSON.stringify(r)}`);
+  if (r.x < 0 || r.y < 0 || r.x + r.width > VIEWPORT.width || r.y + r.height > VIEWPORT.height)
+    fail(`the ${name} image is outside the ${VIEWPORT.width}x${VIEWPORT.height} canvas: ${JSON.stringify(r)}`);
+}
+
+const fmt = (stats) => `mean ${stats.mean.toFixed(1)}, stddev ${stats.stddev.toFixed(1)}, ` +
+  `dark ${(100 * stats.dark).toFixed(0)}%, bright ${(100 * stats.bright).toFixed(0)}%`;
+
+function saveScreenshot(path, png) {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, png);
+}
+
+async function run(options, cleanup, state) {
+  const { chromium } = await import('playwright-core').catch(() =>
+    fail('npm playwright-core is missing: run scripts/setup.sh'));
+  let url = options.url;
+  if (!url) {
+    const server = await startServer(resolve(options.dir));
+    cleanup.push(() => server.child.kill());
+    url = server.url;
+  }
+  console.log(`browser_test: page ${url}`);
+
+  const profile = mkdtempSync(join(tmpdir(), 'ganvas-chromium-'));
+  cleanup.push(() => rmSync(profile, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT });
+  cleanup.unshift(() => context.close());
+  const page = context.pages()[0] || (await context.newPage());
+  state.page = page;
+
+  const consoleErrors = [];
+  const pageErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => pageErrors.push(String(err && err.stack ? err.stack : err)));
+  const checkPageErrors = () => {
+    if (pageErrors.length) fail(`uncaught page error(s):\n  ${pageErrors.join('\n  ')}`);
+  };
+
+  const loadStart = Date.now();
+  const response = await page.goto(url, { waitUntil: 'load' });
+  if (!response || !response.ok()) fail(`loading ${url} gave HTTP ${response && response.status()}`);
+  await page.evaluate((ms) => Promise.race([
+    window.ganvas.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms} ms`)), ms)),
+  ]), READY_TIMEOUT_MS).catch((e) => fail(`window.ganvas.ready failed: ${e.message}`));
+  checkPageErrors();
+  console.log(`browser_test: window.ganvas.ready after ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+
+  const gl = await page.evaluate(() => {
+    const canvas = document.getElementById('canvas');
+    const ctx = canvas && canvas.getContext('webgl2');  // the app's own context, if it is WebGL2
+    if (!(ctx instanceof WebGL2RenderingContext)) return null;
+    const info = ctx.getExtension('WEBGL_debug_renderer_info');
+    return { renderer: info ? ctx.getParameter(info.UNMASKED_RENDERER_WEBGL) : ctx.getParameter(ctx.RENDERER),
+      width: canvas.width, height: canvas.height };
+  });
+  if (!gl) fail('the canvas has no WebGL2 context');
+  console.log(`browser_test: WebGL2 on ${gl.renderer}, canvas ${gl.width}x${gl.height}`);
+
+  // The grids at step 0, to see later that the samples were refreshed while training.
+  await sleep(300);
+  let status = await page.evaluate(() => window.ganvas.status());
+  if (status.error) fail(`the app reports an error before training: ${status.error}`);
+  if (!status.ready) fail('the app is not ready to train');
+  checkRect('samples', status.samples_rect);
+  checkRect('real digits', status.real_rect);
+  const before = await pngRegionStats(page, await page.screenshot(), status.samples_rect);
+
+  const t0 = Date.now();
+  await page.evaluate(() => window.ganvas.start());
+  const deadline = t0 + options.timeout * 1000;
+  const milestones = [100, 300, 600, 1000].filter((m) => m <= options.steps);
+  const reached = {};
+  for (;;) {
+    status = await page.evaluate(() => window.ganvas.status());
+    checkPageErrors();
+    for (const m of milestones) if (status.step >= m && !(m in reached)) reached[m] = (Date.now() - t0) / 1000;
+    if (status.error) fail(`the app reports an error at step ${status.step}: ${status.error}`);
+    if (status.step >= options.steps) break;
+    if (!status.running) fail(`training stopped at step ${status.step} (running is false)`);
+    if (Date.now() > deadline) fail(`only step ${status.step} of ${options.steps} after ${options.timeout} s`);
+    await sleep(100);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const stepReached = status.step;
+  const rate = status.iters_per_sec;
+  for (const key of ['d_loss', 'g_loss', 'd_real', 'd_fake'])
+    if (!Number.isFinite(status[key])) fail(`${key} is not finite at step ${status.step}: ${status[key]}`);
+
+  // Let the grid refresh (every 250 ms while training), then judge a real screenshot.
+  await sleep(600);
+  status = await page.evaluate(() => window.ganvas.status());
+  const shot = await page.screenshot();
+  saveScreenshot(options.screenshot, shot);
+  state.saved = true;
+  const after = await pngRegionStats(page, shot, status.samples_rect);
+  const real = await pngRegionStats(page, shot, status.real_rect);
+  const change = meanAbsDiff(before.grey, after.grey);
+  console.log(`browser_test: samples at step 0: ${fmt(before)}`);
+  console.log(`browser_test: samples at step ${status.step}: ${fmt(after)}; changed by ${change.toFixed(1)} grey levels`);
+  console.log(`browser_test: real digits: ${fmt(real)}`);
+  if (real.stddev < MIN_REAL_STDDEV) fail(`the real digits look blank (stddev ${real.stddev.toFixed(1)})`);
+  if (after.stddev < MIN_SAMPLES_STDDEV) fail(`the sample grid looks blank (stddev ${after.stddev.toFixed(1)})`);
+  if (change < MIN_SAMPLES_CHANGE) fail(`the sample grid did not change while training (${change.toFixed(2)})`);
+
+  await page.evaluate(() => window.ganvas.pause());
+  checkPageErrors();
+  if (consoleErrors.length) console.log(`browser_test: console errors (not fatal):\n  ${consoleErrors.join('\n  ')}`);
+  for (const m of milestones) console.log(`browser_test: step ${m} after ${reached[m].toFixed(1)} s`);
+  console.log(`browser_test: frames every ${status.frame_ms.toFixed(0)} ms, ` +
+    `${status.train_slice_ms.toFixed(0)} ms of training budget per frame`);
+  console.log(`browser_test: PASS - reached step ${stepReached} in ${seconds.toFixed(1)} s ` +
+    `(${(stepReached / seconds).toFixed(1)} iterations/s on average, ${rate.toFixed(1)} over the last second; ` +
+    `d_loss ${status.d_loss.toFixed(4)}, ` +
+    `g_loss ${status.g_loss.toFixed(4)}); screenshot ${options.screenshot}`);
+}
+
+const cleanup = [];
+const state = { page: null, saved: false };
+let code = 0;
+let options = null;
+try {
+  options = parseArgs(process.argv.slice(2));
+  await run(options, cleanup, state);
+} catch (err) {
+  code = 1;
+  console.error(`browser_test: FAIL - ${err instanceof TestFailure ? err.message : err.stack || err}`);
+  if (options && state.page && !state.saved) {
+    try {
+      saveScreenshot(options.screenshot, await state.page.screenshot({ timeout: 10_000 }));
+      console.error(`browser_test: screenshot of the failure: ${options.screenshot}`);
+    } catch { /* the page is gone */ }
+  }
+}
+for (const step of cleanup) {
+  try {
+    await step();
+  } catch { /* already gone */ }
+}
+process.exit(code);
