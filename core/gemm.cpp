@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -18,7 +19,7 @@ namespace {
 constexpr int KC = 256;
 constexpr int MC = 72;   // multiple of 4 and 6
 constexpr int NC = 512;  // multiple of 8 and 16
-constexpr int MR_MAX = 6, NR_MAX = 16;
+constexpr int MR_MAX = 8, NR_MAX = 16;
 
 // [SECTION] Packing
 
@@ -43,15 +44,45 @@ void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) 
 
 // Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
 // op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
+typedef float f32x4 __attribute__((vector_size(16)));
+
+// out[q * stride + i] = rows[i][q] for a 4x4 block: four row loads, eight shuffles, four
+// stores, instead of sixteen scalar scatters. __builtin_shufflevector exists in GCC >= 12
+// and clang, so native SSE and wasm SIMD128 share this code.
+inline void transpose_4x4(const float* r0, const float* r1, const float* r2, const float* r3, float* out,
+                          int stride) {
+    f32x4 a, b, c, d;
+    std::memcpy(&a, r0, 16);
+    std::memcpy(&b, r1, 16);
+    std::memcpy(&c, r2, 16);
+    std::memcpy(&d, r3, 16);
+    const f32x4 t0 = __builtin_shufflevector(a, b, 0, 4, 1, 5), t1 = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const f32x4 t2 = __builtin_shufflevector(c, d, 0, 4, 1, 5), t3 = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    const f32x4 o0 = __builtin_shufflevector(t0, t2, 0, 1, 4, 5), o1 = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    const f32x4 o2 = __builtin_shufflevector(t1, t3, 0, 1, 4, 5), o3 = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    std::memcpy(out, &o0, 16);
+    std::memcpy(out + stride, &o1, 16);
+    std::memcpy(out + 2 * stride, &o2, 16);
+    std::memcpy(out + 3 * stride, &o3, 16);
+}
+
 void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) {
     for (int p = 0; p < nc; p += nr) {
         const int cols = std::min(nr, nc - p);
         if (op == Op::None) {
             for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * nr, b + size_t(kk) * ldb + p, sizeof(float) * cols);
-        } else {  // read each source row (a column of op(B)) contiguously
+        } else {
+            // op(B)[kk][j] = b[j][kk]: transpose 4x4 blocks, then the ragged edges one by one.
+            const int cols4 = cols & ~3, kc4 = kc & ~3;
+            for (int j = 0; j < cols4; j += 4) {
+                const float* r0 = b + size_t(p + j) * ldb;
+                for (int kk = 0; kk < kc4; kk += 4)
+                    transpose_4x4(r0 + kk, r0 + ldb + kk, r0 + 2 * size_t(ldb) + kk, r0 + 3 * size_t(ldb) + kk,
+                                  out + kk * nr + j, nr);
+            }
             for (int j = 0; j < cols; ++j) {
                 const float* src = b + size_t(p + j) * ldb;
-                for (int kk = 0; kk < kc; ++kk) out[kk * nr + j] = src[kk];
+                for (int kk = (j < cols4 ? kc4 : 0); kk < kc; ++kk) out[kk * nr + j] = src[kk];
             }
         }
         for (int j = cols; j < nr; ++j)
@@ -65,33 +96,43 @@ void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) 
 
 #if defined(__wasm_simd128__)
 
-constexpr int kMr = 4, kNr = 8;
-// 8 accumulators + 2 B vectors + 1 broadcast A. A 6x8 tile (15 registers) measured 1.4x
-// slower under V8: it spills. Measured in node, in one run: 4x8 ~31 GFLOP/s, 6x8 ~21.
+#ifndef GANVAS_WASM_MR  // tile shape, overridable to re-measure: -DGANVAS_WASM_MR=3 -DGANVAS_WASM_NV=3
+#define GANVAS_WASM_MR 2
+#define GANVAS_WASM_NV 4
+#endif
+constexpr int kMr = GANVAS_WASM_MR, kNv = GANVAS_WASM_NV, kNr = 4 * kNv;
+// MR x (4*NV) tile: MR*NV accumulators + NV B vectors + 1 broadcast A must fit in the 16
+// registers V8 has on x86-64. Median GEMM GFLOP/s at the seed's shapes under node, five
+// interleaved rounds on a loaded 2-core machine: 2x16 23.2, 3x12 20.3, 4x8 15.5; 6x8 and
+// 4x12 spill and run at half speed. 2x16 also divides the seed's shapes exactly (batch 64,
+// widths multiple of 16).
 void micro_kernel(int kc, const float* a, const float* b, float* tile) {
-    v128_t c[kMr][2];
-    for (int r = 0; r < kMr; ++r) c[r][0] = c[r][1] = wasm_f32x4_splat(0.0f);
+    v128_t c[kMr][kNv];
+    for (int r = 0; r < kMr; ++r)
+        for (int v = 0; v < kNv; ++v) c[r][v] = wasm_f32x4_splat(0.0f);
     for (int kk = 0; kk < kc; ++kk) {
-        const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        v128_t bv[kNv];
+        for (int v = 0; v < kNv; ++v) bv[v] = wasm_v128_load(b + 4 * v);
         for (int r = 0; r < kMr; ++r) {
             const v128_t ar = wasm_v128_load32_splat(a + r);
-            c[r][0] = wasm_f32x4_add(c[r][0], wasm_f32x4_mul(ar, b0));
-            c[r][1] = wasm_f32x4_add(c[r][1], wasm_f32x4_mul(ar, b1));
+            for (int v = 0; v < kNv; ++v) c[r][v] = wasm_f32x4_add(c[r][v], wasm_f32x4_mul(ar, bv[v]));
         }
         a += kMr;
         b += kNr;
     }
-    for (int r = 0; r < kMr; ++r) {
-        wasm_v128_store(tile + r * kNr, c[r][0]);
-        wasm_v128_store(tile + r * kNr + 4, c[r][1]);
-    }
+    for (int r = 0; r < kMr; ++r)
+        for (int v = 0; v < kNv; ++v) wasm_v128_store(tile + r * kNr + 4 * v, c[r][v]);
 }
 struct Kernel {
     int mr, nr;
     void (*run)(int, const float*, const float*, float*);
     const char* name;
 };
-Kernel select_kernel() { return {kMr, kNr, micro_kernel, "wasm-simd128 4x8"}; }
+Kernel select_kernel() {
+    static char name[32];  // written once, before first use (kernel() below is a static local)
+    std::snprintf(name, sizeof name, "wasm-simd128 %dx%d", kMr, kNr);
+    return {kMr, kNr, micro_kernel, name};
+}
 
 #else  // native: GCC vector extensions
 
