@@ -11,6 +11,8 @@ namespace ganvas_cli {
 
 // Each subcommand: returns the process exit code, prints its own errors.
 int run_train(const std::vector<std::string>& args);
+int run_sample(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);
 
 ganvas::Status png_write_grey(const std::string& path, const ganvas::GreyImage& image, int scale);
 

@@ -13,6 +13,8 @@ static const char* kUsage =
     "\n"
     "commands:\n"
     "  train    train a GAN from a preset and write losses, a sample grid and a checkpoint\n"
+    "  sample   draw images from a checkpoint's generator (PNG grid, raw float32)\n"
+    "  bench    measure training speed (iterations/s, time per phase, GFLOP/s)\n"
     "\n"
     "Run `ganvas <command> --help` for a command's options.\n";
 
@@ -24,6 +26,8 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const std::vector<std::string> rest(argv + 2, argv + argc);
     if (command == "train") return ganvas_cli::run_train(rest);
+    if (command == "sample") return ganvas_cli::run_sample(rest);
+    if (command == "bench") return ganvas_cli::run_bench(rest);
     std::fprintf(stderr, "ganvas: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
 }

@@ -1,15 +1,26 @@
-// checkpoint.h - saving a Gan as a safetensors file PyTorch can read.
+// checkpoint.h - a Gan saved as a safetensors file that PyTorch can read, and loaded back.
 //
-// Layout (https://github.com/huggingface/safetensors): 8-byte little-endian header length,
-// a JSON header mapping tensor names to {dtype, shape, data_offsets}, then raw little-endian
-// data. Names are the seed's state_dict names prefixed `generator.` / `discriminator.`
-// (e.g. `generator.model.3.running_mean`, Linear weights shaped (out, in),
-// `num_batches_tracked` as I64), Adam moments under `optimizer.<net>.<name>.exp_avg|exp_avg_sq`
-// and `optimizer.<net>.step`. `__metadata__` carries format, format_version, config (JSON),
-// step and seed, all as strings (safetensors requires string metadata).
+// Container: safetensors (see safetensors.h). Tensor names are the seed's PyTorch state_dict
+// names prefixed `generator.` / `discriminator.` (e.g. `generator.model.3.running_mean`; Linear
+// weights shaped (out, in); `num_batches_tracked` as an I64 scalar), so
+//     G.load_state_dict({k[len("generator."):]: v for k, v in tensors if k.startswith("generator.")})
+// loads the generator into the seed's module unchanged. The rest, in three groups:
+//   model      generator.* and discriminator.*                          required
+//   optimizer  optimizer.<net>.<name>.exp_avg|exp_avg_sq (F32, the parameter's shape)
+//              and optimizer.<net>.step (I64 scalar)                    all or none
+//   trainer    trainer.noise_rng, trainer.data_rng (U64 [state, increment, has_spare]),
+//              trainer.noise_rng_spare, trainer.data_rng_spare (F64 scalars),
+//              trainer.sampler_order (U32 [n]), trainer.sampler_position (I64 [cursor, epoch])
+//                                                                       all or none
+// A file without the optimizer group loads with fresh Adam state; without the trainer group,
+// with the random streams a new Gan of that seed starts from (a checkpoint written from PyTorch
+// has neither). With both, training continues exactly as if it had never stopped.
+// `__metadata__` (strings, as safetensors requires): format "ganvas-checkpoint",
+// format_version, config (gan_config_to_json), step and seed; other keys are ignored.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +32,16 @@ namespace ganvas {
 constexpr int kCheckpointFormatVersion = 1;
 
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
+
+// Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor.
+// Everything is validated before *out is touched - the container (safetensors_parse), the
+// metadata, each tensor's name, dtype and shape against what the config needs, missing tensors,
+// incomplete groups, non-finite values and impossible ones (negative variances, counters, a
+// sampler order that is not a permutation) - and an error says which tensor and what to do.
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out);
+// The same, replacing *gan (config, seed, weights, optimiser, streams, step) on success and
+// leaving it untouched on any error.
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan);
 
 // FNV-1a 64-bit of bytes, printed as 16 hex digits: the content hash the CLI reports.
 std::string content_hash_hex(const uint8_t* bytes, size_t size);

@@ -85,6 +85,13 @@ BatchSampler::BatchSampler(int dataset_count, int batch_size)
     assert(batch_size > 0 && batch_size <= dataset_count && "BatchSampler: batch must fit in the dataset");
 }
 
+BatchSampler::BatchSampler(const BatchSamplerState& state, int batch_size)
+    : order_(state.order), count_(int(state.order.size())), batch_(state.order.empty() ? 0 : batch_size),
+      cursor_(state.cursor), epoch_(state.epoch) {
+    assert(size_t(state.cursor) <= state.order.size() && "BatchSampler: cursor past the order");
+    assert((state.order.empty() || (batch_size > 0 && batch_size <= count_)) && "BatchSampler: batch must fit in the dataset");
+}
+
 void BatchSampler::next(const Dataset& data, Rng& rng, MatrixView out) {
     assert(data.count == count_ && "BatchSampler: used with another dataset");
     if (cursor_ + batch_ > count_) {

@@ -37,6 +37,13 @@ Status dataset_load_idx(const std::string& images_path, const std::string& label
 // Converts images [first, first+n) of `order` to floats in [-1, 1]: out is (n, rows*cols).
 void dataset_gather(const Dataset& data, const uint32_t* order, int n, MatrixView out);
 
+// Where a sampler is: the current epoch's order and position (checkpoints store it).
+struct BatchSamplerState {
+    std::vector<uint32_t> order;  // a permutation of [0, count); empty before the first batch
+    int cursor = 0;               // next index into order
+    int64_t epoch = -1;           // -1 before the first batch
+};
+
 // Yields batches of a fixed size in a fresh random order each epoch. The final partial
 // batch of an epoch is dropped (PyTorch's drop_last=True), so every step has the same
 // shape: 10,000 digits at batch 64 give 156 steps per epoch.
@@ -44,6 +51,10 @@ class BatchSampler {
 public:
     BatchSampler() = default;
     BatchSampler(int dataset_count, int batch_size);
+    // Resumes where state left off (an empty order gives a sampler that starts afresh on the
+    // first dataset it sees). The state must be valid: order a permutation, cursor <= its size.
+    BatchSampler(const BatchSamplerState& state, int batch_size);
+    BatchSamplerState state() const { return {order_, cursor_, epoch_}; }
     // Fills out (batch, pixels) with the next batch; reshuffles at each epoch start.
     void next(const Dataset& data, Rng& rng, MatrixView out);
     int64_t epoch() const { return epoch_; }

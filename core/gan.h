@@ -41,10 +41,29 @@ std::vector<std::string> gan_config_preset_names();
 Status gan_config_validate(const GanConfig& config);
 // The config as one line of JSON (stored in checkpoints).
 std::string gan_config_to_json(const GanConfig& config);
+// Reads what gan_config_to_json writes. Absent keys keep the seed's values; unknown keys,
+// wrong types and settings gan_config_validate refuses are errors. On error *out is unchanged.
+Status gan_config_from_json(const std::string& json, GanConfig* out);
 
 // The seed's networks, layer for layer (PyTorch nn.Sequential indices).
 std::vector<LayerSpec> generator_layers(const GanConfig& config);
 std::vector<LayerSpec> discriminator_layers(const GanConfig& config);
+
+// Seconds spent per phase of train_step, summed since the last reset_timings().
+struct StepTimings {
+    double data = 0;         // assembling the real batch and drawing z
+    double g_forward = 0;    // G(z), both steps
+    double d_forward = 0;    // D on real and fake batches, and in the G step
+    double d_backward = 0;   // D's weight gradients (D step) and input gradients (G step)
+    double g_backward = 0;   // G's weight gradients
+    double optimizer = 0;    // both Adam updates
+    int64_t steps = 0;
+};
+
+// Multiply-add FLOPs of the GEMMs in one train_step at the config's batch size, counting only
+// what is needed (G's step never computes D's weight gradients; the first layer's input
+// gradient is never computed). 737 MFLOP for the seed at batch 64.
+double gan_step_flops(const GanConfig& config);
 
 struct StepStats {
     int64_t step = 0;     // steps completed, counting this one
@@ -53,13 +72,25 @@ struct StepStats {
     float d_fake = 0;     // mean D(G(z)) during the D step
 };
 
+// Besides weights and Adam state, all that decides the next training steps: the random
+// streams and where the data sampler is. Checkpoints store it so a loaded run continues exactly.
+struct TrainerState {
+    RngState noise, data;
+    BatchSamplerState sampler;
+};
+
 class Gan {
 public:
     // config must pass gan_config_validate.
     Gan(const GanConfig& config, uint64_t seed);
 
-    // One D step then one G step on the next batch of data (data.count >= batch_size).
+    // One D step then one G step on the next batch of data (data.count >= batch_size): draws
+    // the real batch, then z for the D step and z for the G step, and calls train_step_with.
     StepStats train_step(const Dataset& data);
+    // One D step then one G step on given inputs: real (N, 784) labelled 1; z_d (N, latent)
+    // makes the D step's fakes, z_g (N, latent) the G step's. N >= 2, the same for all three
+    // (it may differ from config().batch_size). The one code path of training.
+    StepStats train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g);
 
     // Images (N, 784) in [-1, 1] from z (N, latent). Train/TrainNoUpdate need N >= 2.
     void generate(ConstMatrixView z, MatrixView images, BatchNormMode mode);
@@ -79,17 +110,23 @@ public:
     const AdamState& adam_g() const { return adam_g_; }
     const AdamState& adam_d() const { return adam_d_; }
     void set_step(int64_t step) { step_ = step; }
+    TrainerState trainer_state() const { return {noise_rng_.state(), data_rng_.state(), sampler_.state()}; }
+    // state must be valid (see BatchSampler(const BatchSamplerState&, int)).
+    void set_trainer_state(const TrainerState& state);
+    const StepTimings& timings() const { return timings_; }
+    void reset_timings() { timings_ = StepTimings{}; }
 
 private:
     GanConfig config_;
     uint64_t seed_;
     int64_t step_ = 0;
+    StepTimings timings_;
     Sequential g_, d_;
     AdamState adam_g_, adam_d_;
     Rng noise_rng_, data_rng_;
     BatchSampler sampler_;
     // Step buffers, reused every step.
-    Matrix real_, z_, d_logit_grad_;
+    Matrix real_, z_d_, z_g_, d_logit_grad_;
     SequentialCache g_cache_, d_real_cache_, d_fake_cache_;
     // generate()/discriminate() caches, kept apart from training's.
     SequentialCache g_preview_cache_, d_preview_cache_;

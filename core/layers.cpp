@@ -45,8 +45,9 @@ void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView
 }
 
 void tanh_forward(MatrixView out, ConstMatrixView in) {
-    const Eigen::Index size = in.size();
-    for (Eigen::Index i = 0; i < size; ++i) out.data()[i] = std::tanh(in.data()[i]);
+    // Eigen's tanh: a vectorised rational approximation (within a few ulp) where Eigen has
+    // SIMD, libm's tanhf elsewhere (wasm). libm's scalar tanhf cost ~2 ms per step natively.
+    out.array() = in.array().tanh();
 }
 
 void tanh_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView out) {

@@ -1,0 +1,135 @@
+// sample_command.cpp - `ganvas sample`: load a checkpoint and draw images from its generator,
+// as a PNG grid and/or raw float32 for other tools (tests/reference/check_checkpoint.py).
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "checkpoint.h"
+#include "cli.h"
+#include "file_io.h"
+#include "gan.h"
+#include "image.h"
+
+namespace ganvas_cli {
+
+static const char* kSampleUsage =
+    "usage: ganvas sample --checkpoint FILE [--seed S] [--count N | --z Z.f32] [--png GRID.png] [--raw OUT.f32]\n"
+    "                     [--bn eval|train]\n"
+    "\n"
+    "Generates images with the generator of a checkpoint (from `ganvas train`, the page, or PyTorch).\n"
+    "\n"
+    "options:\n"
+    "  --checkpoint FILE  a Ganvas safetensors checkpoint\n"
+    "  --seed S           draw z ~ N(0, 1) from Ganvas' random stream (S, 100): the same z as the grid\n"
+    "                     `ganvas train --seed S` writes (default: the checkpoint's seed)\n"
+    "  --count N          how many z to draw (default 64)\n"
+    "  --z FILE           read z instead: N x latent float32 little-endian, row after row\n"
+    "  --png FILE         write the images as a grid, 8 per row, 3x scale\n"
+    "  --raw FILE         write the images as N x 784 float32 little-endian, values in [-1, 1]\n"
+    "  --bn eval|train    BatchNorm with its running statistics (eval, PyTorch's G.eval(), the default)\n"
+    "                     or with this batch's statistics (train, needs N >= 2; running statistics untouched)\n"
+    "At least one of --png and --raw is needed.\n";
+
+static bool parse_int(const std::string& text, long long lo, long long hi, long long* out) {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno || end == text.c_str() || *end || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static int fail(const std::string& message) {
+    std::fprintf(stderr, "ganvas sample: %s\n", message.c_str());
+    return 1;
+}
+
+int run_sample(const std::vector<std::string>& args) {
+    std::string checkpoint_path, z_path, png_path, raw_path, bn = "eval";
+    long long seed = -1, count = -1;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::fputs(kSampleUsage, stdout);
+            return 0;
+        }
+        if (i + 1 >= args.size()) {
+            std::fprintf(stderr, "ganvas sample: '%s' needs a value (or is unknown)\n\n%s", a.c_str(), kSampleUsage);
+            return 2;
+        }
+        const std::string& v = args[++i];
+        if (a == "--checkpoint") checkpoint_path = v;
+        else if (a == "--z") z_path = v;
+        else if (a == "--png") png_path = v;
+        else if (a == "--raw") raw_path = v;
+        else if (a == "--bn" && (v == "eval" || v == "train")) bn = v;
+        else if (a == "--seed" && parse_int(v, 0, (1LL << 53), &seed)) continue;
+        else if (a == "--count" && parse_int(v, 1, 65536, &count)) continue;
+        else {
+            std::fprintf(stderr, "ganvas sample: bad option or value: %s %s\n\n%s", a.c_str(), v.c_str(), kSampleUsage);
+            return 2;
+        }
+    }
+    if (checkpoint_path.empty() || (png_path.empty() && raw_path.empty())) {
+        std::fprintf(stderr, "ganvas sample: needs --checkpoint and at least one of --png, --raw\n\n%s", kSampleUsage);
+        return 2;
+    }
+    if (!z_path.empty() && (seed >= 0 || count >= 0)) {
+        std::fprintf(stderr, "ganvas sample: give either --z or --seed/--count, not both\n\n%s", kSampleUsage);
+        return 2;
+    }
+
+    std::vector<uint8_t> bytes;
+    ganvas::Status s = ganvas::file_read_all(checkpoint_path, &bytes);
+    if (!s) return fail(s.message);
+    std::unique_ptr<ganvas::Gan> gan;
+    s = ganvas::checkpoint_load_new(bytes.data(), bytes.size(), &gan);
+    if (!s) return fail("cannot load " + checkpoint_path + ": " + s.message);
+    const int latent = gan->config().latent_dim, pixels = gan->config().image_pixels;
+    std::printf("loaded %s: step %lld, seed %llu, content hash %s\n", checkpoint_path.c_str(), (long long)gan->step(),
+                (unsigned long long)gan->seed(), ganvas::content_hash_hex(bytes.data(), bytes.size()).c_str());
+
+    ganvas::Matrix z;
+    if (!z_path.empty()) {
+        std::vector<uint8_t> raw;
+        s = ganvas::file_read_all(z_path, &raw);
+        if (!s) return fail(s.message);
+        const size_t row_bytes = size_t(latent) * sizeof(float);
+        if (raw.empty() || raw.size() % row_bytes != 0 || raw.size() / row_bytes > 65536)
+            return fail(z_path + " has " + std::to_string(raw.size()) + " bytes; z must be N x " + std::to_string(latent) +
+                        " float32 values (" + std::to_string(row_bytes) + " bytes per row, 1 <= N <= 65536)");
+        z.resize(long(raw.size() / row_bytes), latent);
+        std::memcpy(z.data(), raw.data(), raw.size());  // little-endian host, as every supported target
+        if (!z.allFinite()) return fail(z_path + " holds non-finite values");
+    } else {
+        ganvas::Rng rng(seed >= 0 ? uint64_t(seed) : gan->seed(), 100);
+        z.resize(count >= 0 ? long(count) : 64, latent);
+        rng.fill_normal(z.data(), size_t(z.size()));
+    }
+    const long n = long(z.rows());
+    if (bn == "train" && n < 2) return fail("--bn train normalises with batch statistics and needs at least 2 samples");
+
+    ganvas::Matrix images(n, pixels);
+    gan->generate(ganvas::const_view_of(z), ganvas::view_of(images),
+                  bn == "eval" ? ganvas::BatchNormMode::Eval : ganvas::BatchNormMode::TrainNoUpdate);
+    if (!raw_path.empty()) {
+        std::vector<uint8_t> out(size_t(images.size()) * sizeof(float));
+        std::memcpy(out.data(), images.data(), out.size());
+        s = ganvas::file_write_all(raw_path, out);
+        if (!s) return fail(s.message);
+        std::printf("wrote %s (%ld x %d float32)\n", raw_path.c_str(), n, pixels);
+    }
+    if (!png_path.empty()) {
+        ganvas::GreyImage grid;
+        ganvas::image_tile_grid(ganvas::const_view_of(images), 28, n < 8 ? int(n) : 8, 1, &grid);
+        s = png_write_grey(png_path, grid, 3);
+        if (!s) return fail(s.message);
+        std::printf("wrote %s (%ld images)\n", png_path.c_str(), n);
+    }
+    return 0;
+}
+
+}  // namespace ganvas_cli
