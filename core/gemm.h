@@ -11,12 +11,13 @@
 // How (Goto/BLIS style): B is packed into column panels NR wide and A into row panels MR
 // tall, each k-major, so the micro-kernel streams both with unit stride; packing also
 // absorbs the transpositions. The micro-kernel keeps an MR x NR tile of C in registers:
-//   - wasm: 4x8 with WebAssembly SIMD128 intrinsics (wasm_simd128.h); wasm has no FMA;
-//   - native: 6x16 with AVX2+FMA when the CPU has them (chosen at run time, so the binary
-//     stays portable), else 4x8 with SSE2 through GCC vector extensions.
+//   - wasm: 2x16 with WebAssembly SIMD128 intrinsics (wasm_simd128.h);
+//   - native: 6x16 with AVX2 when the CPU has it (chosen at run time, so the binary stays
+//     portable), else 4x8 with SSE2 through GCC vector extensions.
 // Packing buffers are fixed-size blocks on the stack: no heap allocation, ever.
-// Summation order over k is the same for every kernel: k ascending within a KC block, blocks
-// added in order. Results differ between kernels only by FMA's single rounding.
+// Every C element is one sequential sum, identical for every kernel: k ascending within a K
+// block, blocks added in order, a multiply then an add (never FMA, which wasm SIMD lacks). So
+// all kernels, natively and in wasm, give the same bits - a run replays exactly anywhere.
 #pragma once
 
 namespace ganvas {

@@ -8,6 +8,30 @@
 
 namespace ganvas {
 
+// [SECTION] Reductions
+//
+// Column sums written as plain row-by-row loops: each column is summed in row order, in every
+// build. (Eigen's colwise().sum() uses its own SIMD order natively and a scalar order in wasm,
+// which made native and wasm results differ in the last bits.) The inner loop runs across
+// columns, so it still vectorises, lane by lane, without changing the order of any sum.
+
+// out[c] += sum over rows r of x[r][c]
+static void column_sums_accumulate(const float* x, int rows, int cols, float* __restrict out) {
+    for (int r = 0; r < rows; ++r) {
+        const float* __restrict row = x + size_t(r) * cols;
+        for (int c = 0; c < cols; ++c) out[c] += row[c];
+    }
+}
+
+// out[c] += sum over rows r of x[r][c] * y[r][c]
+static void column_dots_accumulate(const float* x, const float* y, int rows, int cols, float* __restrict out) {
+    for (int r = 0; r < rows; ++r) {
+        const float* __restrict xr = x + size_t(r) * cols;
+        const float* __restrict yr = y + size_t(r) * cols;
+        for (int c = 0; c < cols; ++c) out[c] += xr[c] * yr[c];
+    }
+}
+
 // [SECTION] Linear
 
 void linear_forward(MatrixView out, ConstMatrixView in, const float* weight, const float* bias) {
@@ -24,7 +48,7 @@ void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatr
         gemm(n, fan_in, fan_out, d_out.data(), fan_out, Op::None, weight, fan_in, Op::None, d_in->data(), fan_in, false);
     if (d_weight)
         gemm(fan_out, fan_in, n, d_out.data(), fan_out, Op::Transpose, in.data(), fan_in, Op::None, d_weight, fan_in, true);
-    if (d_bias) RowVectorView(d_bias, fan_out) += d_out.colwise().sum();
+    if (d_bias) column_sums_accumulate(d_out.data(), n, fan_out, d_bias);
 }
 
 // [SECTION] Element-wise activations
@@ -79,10 +103,15 @@ void batchnorm_forward_train(MatrixView out, MatrixView x_hat, float* inv_std, f
     const Eigen::Index n = in.rows(), f = in.cols();
     assert(n > 1 && "batchnorm_forward_train: training mode needs at least 2 samples");
     RowVectorView mean(batch_mean, f), var(batch_var_biased, f), istd(inv_std, f);
-    mean = in.colwise().sum() / static_cast<float>(n);
+    mean.setZero();
+    column_sums_accumulate(in.data(), int(n), int(f), batch_mean);
+    mean /= static_cast<float>(n);
     x_hat = in.rowwise() - mean;
-    var = x_hat.array().square().colwise().sum() / static_cast<float>(n);
-    istd = (var.array() + eps).rsqrt();
+    var.setZero();
+    column_dots_accumulate(x_hat.data(), x_hat.data(), int(n), int(f), batch_var_biased);
+    var /= static_cast<float>(n);
+    // 1 / sqrt, both correctly rounded (Eigen's rsqrt() is an estimate + Newton step natively).
+    for (Eigen::Index c = 0; c < f; ++c) istd(c) = 1.0f / std::sqrt(var(c) + eps);
     x_hat.array().rowwise() *= istd.array();
     out = (x_hat.array().rowwise() * ConstRowVectorView(gamma, f).array()).rowwise() +
           ConstRowVectorView(beta, f).array();
@@ -115,8 +144,8 @@ void batchnorm_backward(MatrixView d_in, float* d_gamma, float* d_beta, ConstMat
     const Eigen::Index n = d_out.rows(), f = d_out.cols();
     const Eigen::RowVectorXf::ConstMapType gam(gamma, f);
     // d_gamma/d_beta first: they only read d_out and x_hat.
-    if (d_gamma) RowVectorView(d_gamma, f) += (d_out.array() * x_hat.array()).colwise().sum().matrix();
-    if (d_beta) RowVectorView(d_beta, f) += d_out.colwise().sum();
+    if (d_gamma) column_dots_accumulate(d_out.data(), x_hat.data(), int(n), int(f), d_gamma);
+    if (d_beta) column_sums_accumulate(d_out.data(), int(n), int(f), d_beta);
     d_in = d_out.array().rowwise() * gam.array();  // g
     const Eigen::RowVectorXf::ConstMapType istd(inv_std, f);
     const float inv_n = 1.0f / static_cast<float>(n);
