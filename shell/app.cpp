@@ -68,6 +68,23 @@ AppConfig app_config_for_assets_dir(const std::string& dir) {
     return config;
 }
 
+// [SECTION] FrameTimes
+
+void FrameTimes::add(double ms) {
+    ms_[next_] = float(ms);
+    next_ = (next_ + 1) % kFrameWindow;
+    count_ = std::min(count_ + 1, kFrameWindow);
+}
+
+double FrameTimes::quantile(double q) const {
+    if (count_ == 0) return 0;
+    // Until the ring is full the times sit in [0, count_). A copy on the stack: no allocation.
+    std::array<float, kFrameWindow> sorted = ms_;
+    const int rank = std::clamp(int(std::ceil(q * count_)), 1, count_);
+    std::nth_element(sorted.begin(), sorted.begin() + (rank - 1), sorted.begin() + count_);
+    return sorted[rank - 1];
+}
+
 // [SECTION] LossHistory
 
 LossHistory::LossHistory(int capacity) : capacity_(capacity) {
@@ -187,6 +204,10 @@ AppStatus App::status() const {
     s.iters_per_sec = iters_per_sec_;
     s.train_slice_ms = slice_seconds_ * 1000.0;
     s.frame_ms = frame_seconds_ * 1000.0;
+    s.frame_ms_median = frame_intervals_.quantile(0.5);
+    s.frame_ms_p95 = frame_intervals_.quantile(0.95);
+    s.frame_work_ms_median = frame_work_.quantile(0.5);
+    s.frame_work_ms_p95 = frame_work_.quantile(0.95);
     s.running = running_;
     s.ready = data_ok_ && gan_ != nullptr;
     s.error = error_;
@@ -197,10 +218,18 @@ AppStatus App::status() const {
 
 // [SECTION] App: per-frame work
 
-void App::train_slice(double seconds) {
+void App::train_slice(double seconds, bool must_step) {
     const Clock::time_point begin = Clock::now();
+    double elapsed = 0;
+    // Step while the next one is expected to end in time; an unknown step time (0) never fits.
+    const auto next_fits = [&] { return step_seconds_ > 0 && elapsed + step_seconds_ <= seconds; };
+    if (!must_step && !next_fits()) return;
     do {
         last_ = gan_->train_step(data_);
+        const double now = seconds_between(begin, Clock::now());
+        const double step = now - elapsed;
+        step_seconds_ = step_seconds_ > 0 ? step_seconds_ + 0.2 * (step - step_seconds_) : step;
+        elapsed = now;
         if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
             running_ = false;
             error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
@@ -208,7 +237,7 @@ void App::train_slice(double seconds) {
             break;
         }
         history_.add(last_.d_loss, last_.g_loss);
-    } while (seconds_between(begin, Clock::now()) < seconds);
+    } while (next_fits());
 }
 
 void App::update_rate(Clock::time_point now) {
@@ -240,20 +269,37 @@ void App::upload_grid(const GreyImage& grid, RgbaTexture* texture) {
 }
 
 void App::frame() {
-    // The training budget of this frame: the minimum slice, or a share of the recent frame
-    // interval when frames are slow anyway (see kTrainFrameShare).
+    // The compute budget of this frame (see kTrainSliceSeconds): the minimum slice, or, when
+    // the rest of the frame is slow beyond a display refresh anyway, kTrainFrameShare of the frame.
     const Clock::time_point begin = Clock::now();
-    if (have_last_frame_)
-        frame_seconds_ += 0.2 * (std::min(seconds_between(last_frame_, begin), 1.0) - frame_seconds_);
+    if (have_last_frame_) {
+        const double interval = seconds_between(last_frame_, begin);
+        frame_intervals_.add(interval * 1000.0);
+        const double bounded = std::min(interval, 1.0);  // a hidden tab or a benchmark stalls frames
+        frame_seconds_ += 0.2 * (bounded - frame_seconds_);
+        rest_seconds_ += 0.2 * (std::max(bounded - compute_seconds_, 0.0) - rest_seconds_);
+    }
     last_frame_ = begin;
     have_last_frame_ = true;
-    slice_seconds_ = std::max(config_.train_slice_seconds,
-                              std::min(kTrainFrameShare * frame_seconds_, kMaxTrainSliceSeconds));
-    if (running_) train_slice(slice_seconds_);
-    const Clock::time_point now = Clock::now();
-    update_rate(now);
-    if (gan_ && (preview_dirty_ || (running_ && seconds_between(last_preview_, now) >= kPreviewIntervalSeconds)))
+    const double slow = std::max(rest_seconds_ - kVsyncAllowanceSeconds, 0.0);
+    const double shared = kTrainFrameShare / (1.0 - kTrainFrameShare) * slow;
+    slice_seconds_ = std::max(config_.train_slice_seconds, std::min(shared, kMaxTrainSliceSeconds));
+
+    // The sample grid first: it spends the same budget. When steps fit in the slice, a frame
+    // that refreshed the grid trains only what still fits; when a single step is longer than
+    // the slice anyway, every frame trains at least one step (else training would crawl).
+    bool refreshed = false;
+    if (gan_ && (preview_dirty_ || (running_ && seconds_between(last_preview_, begin) >= kPreviewIntervalSeconds))) {
         refresh_samples();
+        refreshed = true;
+    }
+    if (running_) {
+        const bool must_step = !refreshed || step_seconds_ > slice_seconds_;
+        train_slice(slice_seconds_ - seconds_between(begin, Clock::now()), must_step);
+    }
+    const Clock::time_point now = Clock::now();
+    compute_seconds_ = seconds_between(begin, now);
+    update_rate(now);
 
     draw_training_window();
     draw_losses_window();
@@ -295,7 +341,8 @@ void App::draw_training_window() {
     ImGui::Separator();
     ImGui::TextColored(kDimColor, "%d digits, batch %d, preset '%s', seed %llu", data_.count, gan_config_.batch_size,
                        config_.preset.c_str(), static_cast<unsigned long long>(config_.seed));
-    ImGui::TextColored(kDimColor, "frame %.0f ms, training %.0f ms of it", s.frame_ms, s.train_slice_ms);
+    ImGui::TextColored(kDimColor, "frames %.0f ms median, %.0f ms p95", s.frame_ms_median, s.frame_ms_p95);
+    ImGui::TextColored(kDimColor, "training budget %.0f ms per frame", s.train_slice_ms);
 
     // The status line: errors first, else what the app is doing.
     ImGui::Separator();
@@ -335,11 +382,15 @@ void App::draw_losses_window() {
 
 // [SECTION] The shared frame
 
+void App::record_frame_work(double seconds) { frame_work_.add(seconds * 1000.0); }
+
 bool app_run_frame(Window& window, App& app, RgbaImage* capture) {
+    const auto begin = std::chrono::steady_clock::now();
     const bool keep_running = window.poll_events();
     window.begin_frame();
     app.frame();
     window.end_frame(capture);
+    app.record_frame_work(seconds_between(begin, std::chrono::steady_clock::now()));
     return keep_running;
 }
 

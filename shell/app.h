@@ -7,8 +7,13 @@
 //
 // The platform mains drive it with app_run_frame(); the browser glue also calls start(),
 // pause(), reset() and status() directly.
+//
+// Frame times: status() reports the median and 95th percentile of the last kFrameWindow
+// frame intervals (the time between the starts of consecutive frames, what a viewer sees),
+// and of the frame work (the time app_run_frame spends: events, training, ImGui, GL calls).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -27,13 +32,22 @@ namespace ganvas {
 constexpr const char* kMnistImagesFile = "mnist10k-images-idx3-ubyte";
 constexpr const char* kMnistLabelsFile = "mnist10k-labels-idx1-ubyte";
 
-// Training time per frame: steps run until the slice has elapsed (at least one step), so a
-// 60 Hz page keeps ~4 ms for drawing and the browser. When frames come slower than that anyway
-// (software WebGL, a busy compositor), the main thread would sit idle waiting for the next one,
-// so the slice grows to kTrainFrameShare of the recent frame interval, at most kMaxTrainSliceSeconds.
+// Compute time per frame (training steps and the sample grid): steps run while the next one is
+// expected to end within the slice (the step time is tracked), so a 60 Hz page keeps ~4 ms
+// for drawing and the browser. A frame trains at least one step unless it refreshed the grid
+// and steps would fit the slice. When the rest of the frame is slow anyway (software WebGL, a
+// busy compositor), the main thread would sit idle waiting for the next frame, so the slice
+// grows with the rest of the frame beyond one display refresh (kVsyncAllowanceSeconds: up to
+// that the browser may just be waiting for vsync) until compute takes kTrainFrameShare of it,
+// at most kMaxTrainSliceSeconds. Only time outside the compute counts, so slow steps never
+// grow their own budget. A single step longer than the slice still makes its frame that
+// long: frames can only stay under ~20 ms while one step takes less than the slice.
 constexpr double kTrainSliceSeconds = 0.012;
 constexpr double kTrainFrameShare = 0.5;
 constexpr double kMaxTrainSliceSeconds = 0.1;
+constexpr double kVsyncAllowanceSeconds = 1.0 / 60;
+// Frames the frame-time percentiles are taken over (~2 s at 60 Hz).
+constexpr int kFrameWindow = 120;
 // How often the sample grid is regenerated while training.
 constexpr double kPreviewIntervalSeconds = 0.25;
 // Sample grids: 8 x 8 digits of 28 x 28 pixels, 1-pixel gutters.
@@ -62,8 +76,11 @@ struct AppStatus {
     float d_loss = 0, g_loss = 0;  // of the last step
     float d_real = 0, d_fake = 0;  // mean D(x), mean D(G(z)) of the last step
     double iters_per_sec = 0;      // measured over the last second of training
-    double train_slice_ms = 0;     // training time budget of the current frame
-    double frame_ms = 0;           // recent interval between frames
+    double train_slice_ms = 0;     // compute budget of the current frame (see kTrainSliceSeconds)
+    double frame_ms = 0;           // recent interval between frames (smoothed)
+    // Over the last kFrameWindow frames: interval between frame starts, and the frame's own work.
+    double frame_ms_median = 0, frame_ms_p95 = 0;
+    double frame_work_ms_median = 0, frame_work_ms_p95 = 0;
     bool running = false;
     bool ready = false;            // data loaded and the model built: start() can train
     std::string error;             // what went wrong, for people; empty when all is well
@@ -88,6 +105,20 @@ private:
     std::vector<float> d_, g_;
 };
 
+// The last kFrameWindow durations in a fixed ring: adding one never allocates.
+class FrameTimes {
+public:
+    void add(double ms);
+    int count() const { return count_; }
+    // The q-quantile (0 < q <= 1) by nearest rank: the smallest stored time with at least
+    // q * count() times at or below it. 0 when empty.
+    double quantile(double q) const;
+
+private:
+    std::array<float, kFrameWindow> ms_{};
+    int next_ = 0, count_ = 0;
+};
+
 class App {
 public:
     // Loads the data and builds the model; failures end up in status().error, never a crash.
@@ -103,12 +134,15 @@ public:
     // Trains a time slice when running, then draws the windows. Call between
     // Window::begin_frame() and Window::end_frame().
     void frame();
+    // The whole frame's work time, measured by app_run_frame around events, frame() and present.
+    void record_frame_work(double seconds);
 
 private:
     using Clock = std::chrono::steady_clock;
 
     void build_model();
-    void train_slice(double seconds);
+    // Trains while the next step is expected to end within `seconds`; with must_step, at least one step.
+    void train_slice(double seconds, bool must_step);
     void update_rate(Clock::time_point now);
     void refresh_samples();
     void upload_grid(const GreyImage& grid, RgbaTexture* texture);
@@ -131,7 +165,11 @@ private:
     Clock::time_point last_frame_;
     bool have_last_frame_ = false;
     double frame_seconds_ = 1.0 / 60;  // smoothed interval between frames
+    double rest_seconds_ = 1.0 / 60;   // smoothed part of that interval outside the frame's compute
+    double compute_seconds_ = 0;       // training + sample grid time of the previous frame
+    double step_seconds_ = 0;          // smoothed duration of one training step; 0: none yet
     double slice_seconds_ = kTrainSliceSeconds;
+    FrameTimes frame_intervals_, frame_work_;
 
     Matrix noise_;    // (64, latent), drawn once
     Matrix samples_;  // (64, 784), G(noise_)
@@ -143,8 +181,9 @@ private:
     ScreenRect samples_rect_, real_rect_;
 };
 
-// One frame of the shared main loop: events, the app's frame, present. With `capture`,
-// the rendered frame is read back into it. Returns false once the user closed the window.
+// One frame of the shared main loop: events, the app's frame, present, and the frame's work
+// time recorded in the app. With `capture`, the rendered frame is read back into it.
+// Returns false once the user closed the window.
 bool app_run_frame(Window& window, App& app, RgbaImage* capture = nullptr);
 
 }  // namespace ganvas

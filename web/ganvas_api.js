@@ -4,9 +4,20 @@
 //   window.ganvas.ready     Promise: resolves when the runtime is up and the app has loaded
 //                           its digits; rejects with the reason otherwise.
 //   window.ganvas.status()  {step, epoch, d_loss, g_loss, d_real, d_fake, iters_per_sec,
-//                           train_slice_ms, frame_ms,
-//                           running, ready, error, samples_rect, real_rect}
+//                           train_slice_ms, frame_ms, frame_ms_median, frame_ms_p95,
+//                           frame_work_ms_median, frame_work_ms_p95, wasm_memory_bytes,
+//                           heap_in_use_bytes, running, ready, error, samples_rect, real_rect}
+//                           frame_ms_*: intervals between frame starts over the last 120
+//                           frames; frame_work_ms_*: the app's own work in those frames.
 //   window.ganvas.start() / pause() / reset()
+//   window.ganvas.bench({batches: [64, 32, 128, 256], trials: 7, steps: 10})
+//                           Promise of one object per batch size, the same objects as
+//                           `ganvas bench --json` prints (config, batch, threads, iters_per_sec,
+//                           gflops, gemm_gflops, kernel, mflop_per_step, ms_* per phase).
+//                           Training pauses meanwhile and resumes afterwards if it was running
+//                           (start() and pause() during a benchmark decide that instead).
+//                           Each batch size runs in one go (a few seconds, longer for big
+//                           batches), with a frame drawn between batch sizes.
 // The functions call the C exports of web/main_web.cpp.
 (function () {
   'use strict';
@@ -72,9 +83,62 @@
         pause: Module.cwrap('ganvas_pause', null, []),
         reset: Module.cwrap('ganvas_reset', null, []),
         status: Module.cwrap('ganvas_status_json', 'number', []),
+        bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number']),
       };
     }
     return native;
+  }
+
+  // [SECTION] bench()
+  const BENCH_DEFAULTS = { batches: [64, 32, 128, 256], trials: 7, steps: 10 };
+  const BENCH_MAX_BATCH = 4096;
+  let benchRun = null;  // while a benchmark runs: {resume} - whether training restarts after it
+
+  function benchOptions(options) {
+    if (options === undefined || options === null) options = {};
+    if (typeof options !== 'object') throw new TypeError('ganvas.bench(options): options must be an object');
+    const o = { ...BENCH_DEFAULTS, ...options };
+    const isCount = (v, max) => Number.isInteger(v) && v >= 1 && v <= max;
+    if (!Array.isArray(o.batches) || o.batches.length === 0 || !o.batches.every((b) => isCount(b, BENCH_MAX_BATCH)))
+      throw new TypeError(`ganvas.bench: batches must be a non-empty array of integers 1..${BENCH_MAX_BATCH}`);
+    if (!isCount(o.trials, 1000)) throw new TypeError('ganvas.bench: trials must be an integer 1..1000 (default 7)');
+    if (!isCount(o.steps, 10000)) throw new TypeError('ganvas.bench: steps must be an integer 1..10000 (default 10)');
+    return o;
+  }
+
+  // Resolves after the next frame has run (or after 250 ms when the tab draws no frames).
+  function afterNextFrame() {
+    return new Promise((resolve) => {
+      let done = false;
+      const go = () => {
+        if (done) return;
+        done = true;
+        setTimeout(resolve, 0);
+      };
+      requestAnimationFrame(go);
+      setTimeout(go, 250);
+    });
+  }
+
+  async function bench(options) {
+    const native = exportsOrThrow();
+    const o = benchOptions(options);
+    if (benchRun) throw new Error('ganvas.bench: a benchmark is already running');
+    const run = (benchRun = { resume: JSON.parse(Module.UTF8ToString(native.status())).running });
+    native.pause();
+    try {
+      const results = [];
+      for (const batch of o.batches) {
+        await afterNextFrame();
+        const result = JSON.parse(Module.UTF8ToString(native.bench(batch, o.trials, o.steps)));
+        if (result.error) throw new Error('ganvas.bench: ' + result.error);
+        results.push(result);
+      }
+      return results;
+    } finally {
+      benchRun = null;
+      if (run.resume) native.start();
+    }
   }
 
   window.ganvas = {
@@ -83,13 +147,18 @@
       return JSON.parse(Module.UTF8ToString(exportsOrThrow().status()));
     },
     start() {
-      exportsOrThrow().start();
+      const native = exportsOrThrow();
+      if (benchRun) benchRun.resume = true;
+      else native.start();
     },
     pause() {
       exportsOrThrow().pause();
+      if (benchRun) benchRun.resume = false;
     },
     reset() {
       exportsOrThrow().reset();
+      if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
     },
+    bench,
   };
 })();

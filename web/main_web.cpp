@@ -1,10 +1,12 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
-// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status}.
+// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status,bench}.
 //
 // main() runs once the runtime is up and the preloaded /assets/ files are in the virtual
 // file system. It opens the WebGL2 canvas, builds the app and then tells the page whether
 // it is ready (Module.ganvasReady(ok, message) resolves or rejects window.ganvas.ready).
 #include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "app.h"
+#include "bench.h"
 #include "window.h"
 
 namespace {
@@ -90,6 +93,13 @@ std::string status_json(const ganvas::AppStatus& s) {
     json_number(&json, "iters_per_sec", s.iters_per_sec);
     json_number(&json, "train_slice_ms", s.train_slice_ms);
     json_number(&json, "frame_ms", s.frame_ms);
+    json_number(&json, "frame_ms_median", s.frame_ms_median);
+    json_number(&json, "frame_ms_p95", s.frame_ms_p95);
+    json_number(&json, "frame_work_ms_median", s.frame_work_ms_median);
+    json_number(&json, "frame_work_ms_p95", s.frame_work_ms_p95);
+    // Memory: the wasm linear memory (grows, never shrinks) and the bytes malloc has handed out.
+    json_number(&json, "wasm_memory_bytes", double(emscripten_get_heap_size()));
+    json_number(&json, "heap_in_use_bytes", double(mallinfo().uordblks));
     json += s.running ? "\"running\":true," : "\"running\":false,";
     json += s.ready ? "\"ready\":true," : "\"ready\":false,";
     json_rect(&json, "samples_rect", s.samples_rect);
@@ -113,6 +123,30 @@ EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
     if (web_shell() && web_shell()->app) web_shell()->app->reset();
+}
+
+// One benchmark row (core/bench.h) for the seed config at `batch`: the JSON line `ganvas bench
+// --json` prints, or {"error": "..."} on bad arguments. Runs synchronously, so the page is
+// frozen meanwhile: the glue calls it once per batch size and lets frames run in between.
+// The pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int steps_per_trial) {
+    static std::string json;
+    ganvas::BenchOptions options;
+    options.batch = batch;
+    options.trials = trials;
+    options.steps_per_trial = steps_per_trial;
+    ganvas::BenchResult result;
+    // No data: the benchmark trains on random pixels (the speed does not depend on them).
+    const ganvas::Status run = ganvas::bench_run(options, ganvas::Dataset{}, &result);
+    if (run) {
+        result.threads = 1;  // this build has no threads
+        json = ganvas::bench_result_json(result);
+    } else {
+        json = "{";
+        json_string(&json, "error", "batch " + std::to_string(batch) + ": " + run.message);
+        json.back() = '}';
+    }
+    return json.c_str();
 }
 
 // The status as a JSON object; the pointer stays valid until the next call.

@@ -8,23 +8,15 @@
 // window.ganvas.ready, checks the canvas has a WebGL2 context, calls start() and waits for
 // status().step >= --steps. Then checks the losses are finite, and - from a real screenshot,
 // cropped to where the app reports it drew them - that the sample grid is not blank, that it
-// changed since step 0, and that the real digits show. Saves the screenshot, prints the step,
-// seconds and iterations/s, and exits non-zero with a message on any failure, including
-// uncaught page errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// changed since step 0, and that the real digits show; that status() reports frame times and
+// memory; and that a tiny window.ganvas.bench() run returns well-formed results, rejects bad
+// options and resumes training afterwards. Saves the screenshot, prints the step, seconds and
+// iterations/s, and exits non-zero with a message on any failure, including uncaught page
+// errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-// Headless Chromium flags that give WebGL2 on SwiftShader here (shared/docs/TOOLCHAIN.md).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const VIEWPORT = { width: 1280, height: 800 };
-const READY_TIMEOUT_MS = 60_000;
+import { HarnessFailure, REPO, VIEWPORT, fail, openGanvas, sleep } from './harness.mjs';
 // Pixel checks on the grids (grey levels 0..255, measured inside the drawn image).
 const MIN_SAMPLES_STDDEV = 12;      // an untextured or uniform quad has ~0
 const MIN_SAMPLES_CHANGE = 4;       // mean |after - before| since step 0: the grid is refreshed
@@ -51,35 +43,7 @@ function parseArgs(argv) {
   return o;
 }
 
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Runs `node web/serve.mjs --port 0` and resolves with {child, url} once it prints its URL.
-function startServer(dir) {
-  return new Promise((resolveServer, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'web', 'serve.mjs'), '--dir', dir, '--port', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new TestFailure(`web/serve.mjs printed no URL in 10 s: ${out}${err}`)), 10_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/Ganvas is serving at (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolveServer({ child, url: m[1] });
-      }
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new TestFailure(`web/serve.mjs exited with ${code}: ${err.trim() || out.trim()}`));
-    });
-  });
-}
+const TestFailure = HarnessFailure;
 
 // Grey-level statistics of a rectangle of a PNG, decoded by the page's own image decoder.
 // Returns {mean, stddev, dark, bright, grey} for the inset rect; grey is base64 of 8-bit levels.
@@ -136,42 +100,45 @@ function saveScreenshot(path, png) {
   writeFileSync(path, png);
 }
 
+// status() fields added for issue 4: frame-time percentiles and memory.
+function checkPerformanceFields(status) {
+  for (const key of ['frame_ms_median', 'frame_ms_p95', 'frame_work_ms_median', 'frame_work_ms_p95'])
+    if (!(Number.isFinite(status[key]) && status[key] > 0)) fail(`status().${key} is not a positive number: ${status[key]}`);
+  if (status.frame_ms_p95 < status.frame_ms_median) fail(`frame_ms_p95 ${status.frame_ms_p95} < median ${status.frame_ms_median}`);
+  if (!(Number.isInteger(status.wasm_memory_bytes) && status.wasm_memory_bytes >= 16 << 20 && status.wasm_memory_bytes % 65536 === 0))
+    fail(`status().wasm_memory_bytes is not a whole number of 64 KiB pages: ${status.wasm_memory_bytes}`);
+  if (!(status.heap_in_use_bytes > 0 && status.heap_in_use_bytes <= status.wasm_memory_bytes))
+    fail(`status().heap_in_use_bytes is not within the wasm memory: ${status.heap_in_use_bytes}`);
+}
+
+// A tiny benchmark while training: well-formed results, bad options rejected, training resumed.
+async function checkBench(page) {
+  const { results, statusAfter, badBatch, badTrials } = await page.evaluate(async () => {
+    const rejection = (p) => p.then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
+    const results = await window.ganvas.bench({ batches: [16, 8], trials: 1, steps: 2 });
+    return { results, statusAfter: window.ganvas.status(),
+      badBatch: await rejection(window.ganvas.bench({ batches: [0] })),
+      badTrials: await rejection(window.ganvas.bench({ trials: 1.5 })) };
+  });
+  if (!Array.isArray(results) || results.length !== 2) fail(`bench() returned ${JSON.stringify(results)}`);
+  results.forEach((r, i) => {
+    for (const key of ['batch', 'threads', 'iters_per_sec', 'gflops', 'gemm_gflops', 'mflop_per_step', 'ms_d_forward'])
+      if (!Number.isFinite(r[key])) fail(`bench() result ${i} has no number '${key}': ${JSON.stringify(r)}`);
+    if (r.config !== 'seed' || r.batch !== [16, 8][i] || r.threads !== 1 || !(r.iters_per_sec > 0))
+      fail(`bench() result ${i} is wrong: ${JSON.stringify(r)}`);
+  });
+  if (!statusAfter.running) fail('training did not resume after bench()');
+  if (!badBatch.startsWith('TypeError')) fail(`bench({batches: [0]}) was not rejected: ${badBatch}`);
+  if (!badTrials.startsWith('TypeError')) fail(`bench({trials: 1.5}) was not rejected: ${badTrials}`);
+  return results;
+}
+
 async function run(options, cleanup, state) {
-  const { chromium } = await import('playwright-core').catch(() =>
-    fail('npm playwright-core is missing: run scripts/setup.sh'));
-  let url = options.url;
-  if (!url) {
-    const server = await startServer(resolve(options.dir));
-    cleanup.push(() => server.child.kill());
-    url = server.url;
-  }
-  console.log(`browser_test: page ${url}`);
-
-  const profile = mkdtempSync(join(tmpdir(), 'ganvas-chromium-'));
-  cleanup.push(() => rmSync(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT });
-  cleanup.unshift(() => context.close());
-  const page = context.pages()[0] || (await context.newPage());
+  const session = await openGanvas({ dir: options.dir, url: options.url, viewport: VIEWPORT,
+    log: (m) => console.log(`browser_test: ${m}`) });
+  cleanup.push(() => session.close());
+  const { page, consoleErrors, checkPageErrors } = session;
   state.page = page;
-
-  const consoleErrors = [];
-  const pageErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => pageErrors.push(String(err && err.stack ? err.stack : err)));
-  const checkPageErrors = () => {
-    if (pageErrors.length) fail(`uncaught page error(s):\n  ${pageErrors.join('\n  ')}`);
-  };
-
-  const loadStart = Date.now();
-  const response = await page.goto(url, { waitUntil: 'load' });
-  if (!response || !response.ok()) fail(`loading ${url} gave HTTP ${response && response.status()}`);
-  await page.evaluate((ms) => Promise.race([
-    window.ganvas.ready,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms} ms`)), ms)),
-  ]), READY_TIMEOUT_MS).catch((e) => fail(`window.ganvas.ready failed: ${e.message}`));
-  checkPageErrors();
-  console.log(`browser_test: window.ganvas.ready after ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
 
   const gl = await page.evaluate(() => {
     const canvas = document.getElementById('canvas');
@@ -230,12 +197,19 @@ async function run(options, cleanup, state) {
   if (after.stddev < MIN_SAMPLES_STDDEV) fail(`the sample grid looks blank (stddev ${after.stddev.toFixed(1)})`);
   if (change < MIN_SAMPLES_CHANGE) fail(`the sample grid did not change while training (${change.toFixed(2)})`);
 
+  checkPerformanceFields(status);
+  const benched = await checkBench(page);
+  checkPageErrors();
+  console.log(`browser_test: bench() smoke run: ${benched.map((r) => `batch ${r.batch} ${r.iters_per_sec} it/s`).join(', ')}; ` +
+    'training resumed');
   await page.evaluate(() => window.ganvas.pause());
   checkPageErrors();
   if (consoleErrors.length) console.log(`browser_test: console errors (not fatal):\n  ${consoleErrors.join('\n  ')}`);
   for (const m of milestones) console.log(`browser_test: step ${m} after ${reached[m].toFixed(1)} s`);
-  console.log(`browser_test: frames every ${status.frame_ms.toFixed(0)} ms, ` +
-    `${status.train_slice_ms.toFixed(0)} ms of training budget per frame`);
+  console.log(`browser_test: frames ${status.frame_ms_median.toFixed(0)} ms median, ` +
+    `${status.frame_ms_p95.toFixed(0)} ms p95 (work ${status.frame_work_ms_p95.toFixed(0)} ms p95), ` +
+    `${status.train_slice_ms.toFixed(0)} ms of training budget per frame; ` +
+    `wasm memory ${(status.wasm_memory_bytes / 2 ** 20).toFixed(1)} MiB, ${(status.heap_in_use_bytes / 2 ** 20).toFixed(1)} MiB in use`);
   console.log(`browser_test: PASS - reached step ${stepReached} in ${seconds.toFixed(1)} s ` +
     `(${(stepReached / seconds).toFixed(1)} iterations/s on average, ${rate.toFixed(1)} over the last second; ` +
     `d_loss ${status.d_loss.toFixed(4)}, ` +

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// bench_browser.mjs - the training benchmark in the page, in headless Chromium, by hand:
+//
+//   node web/tests/bench_browser.mjs [--dir build/wasm/web | --url URL] [--batches 64,32,128,256]
+//                                    [--trials 7] [--steps 10]
+//
+// Serves the built page, awaits window.ganvas.ready and runs window.ganvas.bench() - the same
+// benchmark as `ganvas bench` (core/bench.h) - then prints a table for people and the JSON
+// lines for scripts (the objects bench() returned, one per line). Exits non-zero when the page
+// or the benchmark fails or a result lacks a field; never on speed (a benchmark, not a timed
+// test, so it is not registered with ctest). The issue's target is noted next to batch 64.
+import { DEFAULT_PAGE_DIR, fail, openGanvas, parseArgs, runScript } from './harness.mjs';
+
+const NAME = 'bench_browser';
+const USAGE = 'usage: node web/tests/bench_browser.mjs [--dir DIR | --url URL] [--batches 64,32,128,256] ' +
+  '[--trials 7] [--steps 10]';
+const TARGET_BATCH = 64;
+const TARGET_ITERS_PER_SEC = 40;  // issue 4: wasm, one thread, headless Chromium, seed config, batch 64
+const NUMBER_FIELDS = ['batch', 'threads', 'iters_per_sec', 'gflops', 'gemm_gflops', 'mflop_per_step', 'ms_data',
+  'ms_g_forward', 'ms_d_forward', 'ms_d_backward', 'ms_g_backward', 'ms_optimizer', 'ms_other'];
+
+function table(results) {
+  const header = 'config  batch thr   it/s  GFLOP/s  GEMM GF/s |  ms: data  G fwd  D fwd  D bwd  G bwd   Adam  other | kernel';
+  const rows = results.map((r) => [
+    r.config.padEnd(7), String(r.batch).padStart(5), String(r.threads).padStart(3), r.iters_per_sec.toFixed(1).padStart(6),
+    r.gflops.toFixed(1).padStart(8), r.gemm_gflops.toFixed(1).padStart(10), '|',
+    r.ms_data.toFixed(2).padStart(9), ...[r.ms_g_forward, r.ms_d_forward, r.ms_d_backward, r.ms_g_backward,
+      r.ms_optimizer, r.ms_other].map((v) => v.toFixed(2).padStart(6)), '|', r.kernel].join(' '));
+  return [header, ...rows].join('\n');
+}
+
+await runScript(NAME, async () => {
+  const o = parseArgs(process.argv.slice(2),
+    { dir: DEFAULT_PAGE_DIR, url: '', batches: '64,32,128,256', trials: 7, steps: 10 }, USAGE);
+  const batches = o.batches.split(',').map(Number);
+  const session = await openGanvas({ dir: o.dir, url: o.url || null, log: (m) => console.log(`${NAME}: ${m}`) });
+  try {
+    const browser = await session.page.evaluate(() => (navigator.userAgent.match(/\S*Chrome\/[\d.]+/) || [navigator.userAgent])[0]);
+    const t0 = Date.now();
+    const results = await session.page.evaluate(
+      (options) => window.ganvas.bench(options), { batches, trials: o.trials, steps: o.steps })
+      .catch((e) => fail(`window.ganvas.bench() failed: ${e.message}`));
+    session.checkPageErrors();
+    const seconds = (Date.now() - t0) / 1000;
+    if (!Array.isArray(results) || results.length !== batches.length)
+      fail(`bench() returned ${JSON.stringify(results)}, not ${batches.length} results`);
+    results.forEach((r, i) => {
+      for (const key of NUMBER_FIELDS)
+        if (!Number.isFinite(r[key])) fail(`result ${i} has no number '${key}': ${JSON.stringify(r)}`);
+      if (r.batch !== batches[i]) fail(`result ${i} is for batch ${r.batch}, not ${batches[i]}`);
+      if (r.config !== 'seed' || typeof r.kernel !== 'string') fail(`result ${i} lacks config or kernel: ${JSON.stringify(r)}`);
+      if (!(r.iters_per_sec > 0)) fail(`result ${i} has no speed: ${JSON.stringify(r)}`);
+    });
+    console.log(`${NAME}: ${browser}, ${o.trials} trials of ${o.steps} steps per batch size, ${seconds.toFixed(1)} s in all`);
+    console.log(table(results));
+    for (const r of results) console.log(JSON.stringify(r));
+    const target = results.find((r) => r.batch === TARGET_BATCH);
+    if (target)
+      console.log(`${NAME}: batch ${TARGET_BATCH}: ${target.iters_per_sec.toFixed(1)} it/s ` +
+        `(issue 4 target: >= ${TARGET_ITERS_PER_SEC} it/s; ${target.iters_per_sec >= TARGET_ITERS_PER_SEC ? 'met' : 'not met'})`);
+  } finally {
+    await session.close();
+  }
+});
