@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""bench_pytorch.py - the seed's PyTorch training loop, timed: the reference for `ganvas bench`.
+
+    /usr/bin/python3 tools/bench_pytorch.py [--batch 64] [--threads 1] [--trials 5] [--steps 20]
+
+Runs the seed's D step + G step (docs: SEED.md) on random data in [-1, 1] with Debian's
+python3-torch, one thread by default, and prints one JSON line like `ganvas bench --json`:
+{"config": "pytorch-seed", "batch", "threads", "iters_per_sec" (median of trials)}.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--trials", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=20)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(100, 128), nn.LeakyReLU(0.2), nn.Linear(128, 256), nn.BatchNorm1d(256),
+                      nn.LeakyReLU(0.2), nn.Linear(256, 512), nn.BatchNorm1d(512), nn.LeakyReLU(0.2),
+                      nn.Linear(512, 784), nn.Tanh())
+    d = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256), nn.LeakyReLU(0.2),
+                      nn.Linear(256, 1), nn.Sigmoid())
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCELoss()
+    b = args.batch
+    real_data = torch.rand(b * 8, 784) * 2 - 1
+    ones, zeros = torch.ones(b, 1), torch.zeros(b, 1)
+
+    def step(i):
+        real = real_data[(i % 8) * b:(i % 8 + 1) * b]
+        opt_d.zero_grad()
+        fake = g(torch.randn(b, 100))
+        d_loss = (bce(d(real), ones) + bce(d(fake.detach()), zeros)) / 2
+        d_loss.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        g_loss = bce(d(g(torch.randn(b, 100))), ones)
+        g_loss.backward()
+        opt_g.step()
+
+    for i in range(5):
+        step(i)
+    rates = []
+    for _ in range(args.trials):
+        t0 = time.perf_counter()
+        for i in range(args.steps):
+            step(i)
+        rates.append(args.steps / (time.perf_counter() - t0))
+    print(json.dumps({"config": "pytorch-seed", "batch": b, "threads": args.threads,
+                      "iters_per_sec": round(statistics.median(rates), 2)}))
+
+
+if __name__ == "__main__":
+    main()
