@@ -53,11 +53,19 @@ void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatr
 
 // [SECTION] Element-wise activations
 
+// Written as two selects against 0 plus a multiply-add, which vectorise: a conditional
+// multiply (x > 0 ? x : slope * x) stays scalar and branchy - GCC may not speculate a multiply
+// that could trap - and mispredicted on random signs (8% of a native step). Same values, except
+// that -0 maps to +0.
 void leaky_relu_forward(MatrixView out, ConstMatrixView in, float slope) {
     const Eigen::Index size = in.size();
     const float* __restrict x = in.data();
     float* __restrict y = out.data();
-    for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+    for (Eigen::Index i = 0; i < size; ++i) {
+        const float positive = x[i] > 0.0f ? x[i] : 0.0f;
+        const float negative = x[i] > 0.0f ? 0.0f : x[i];
+        y[i] = positive + slope * negative;
+    }
 }
 
 void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView in, float slope) {
@@ -65,7 +73,11 @@ void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView
     const float* __restrict x = in.data();
     const float* __restrict dy = d_out.data();
     float* __restrict dx = d_in.data();
-    for (Eigen::Index i = 0; i < size; ++i) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
+    for (Eigen::Index i = 0; i < size; ++i) {
+        const float positive = x[i] > 0.0f ? dy[i] : 0.0f;
+        const float negative = x[i] > 0.0f ? 0.0f : dy[i];
+        dx[i] = positive + slope * negative;
+    }
 }
 
 void tanh_forward(MatrixView out, ConstMatrixView in) {
