@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "checkpoint.h"
 #include "imgui.h"
 
 namespace ganvas {
@@ -21,8 +22,8 @@ constexpr uint64_t kRealDigitsStream = 102;
 struct WindowLayout {
     ImVec2 pos, size;
 };
-const WindowLayout kTrainingLayout = {{10, 10}, {370, 300}};
-const WindowLayout kLossesLayout = {{10, 320}, {370, 470}};
+const WindowLayout kTrainingLayout = {{10, 10}, {370, 350}};
+const WindowLayout kLossesLayout = {{10, 370}, {370, 420}};
 const WindowLayout kSamplesLayout = {{390, 10}, {482, 520}};
 const WindowLayout kRealLayout = {{882, 10}, {388, 425}};
 
@@ -161,8 +162,11 @@ App::App(const AppConfig& config) : config_(config) {
     }
 }
 
-void App::build_model() {
-    gan_ = std::make_unique<Gan>(gan_config_, config_.seed);
+void App::build_model() { adopt_model(std::make_unique<Gan>(gan_config_, config_.seed)); }
+
+void App::adopt_model(std::unique_ptr<Gan> gan) {
+    gan_ = std::move(gan);
+    gan_config_ = gan_->config();
     noise_.resize(kGridCount, gan_config_.latent_dim);
     Rng noise_rng(config_.seed, kFixedNoiseStream);
     noise_rng.fill_normal(noise_.data(), size_t(noise_.size()));
@@ -170,12 +174,14 @@ void App::build_model() {
     last_ = StepStats{};
     history_.clear();
     iters_per_sec_ = 0;
+    step_seconds_ = 0;  // another config may step at another speed
     preview_dirty_ = true;
 }
 
 void App::start() {
     if (!data_ok_ || !gan_ || running_) return;
     running_ = true;
+    message_.clear();
     rate_start_ = Clock::now();
     rate_start_step_ = gan_->step();
 }
@@ -190,7 +196,48 @@ void App::reset() {
     if (!gan_) return;
     running_ = false;
     build_model();
+    message_.clear();
     if (data_ok_) error_.clear();  // a divergence message no longer applies
+}
+
+std::vector<uint8_t> App::save_checkpoint() const {
+    return gan_ ? checkpoint_serialize(*gan_) : std::vector<uint8_t>{};
+}
+
+Status App::load_checkpoint(const uint8_t* bytes, size_t size) {
+    std::unique_ptr<Gan> loaded;
+    Status status = checkpoint_load_new(bytes, size, &loaded);
+    if (status) {
+        // The checkpoint may hold another config: it has to fit the digits this app trains on.
+        const GanConfig& c = loaded->config();
+        if (data_ok_ && c.image_pixels != data_.pixels_per_image())
+            status = Status::failure("its model draws " + std::to_string(c.image_pixels) +
+                                     "-pixel images, but these digits have " +
+                                     std::to_string(data_.pixels_per_image()) + " pixels.");
+        else if (data_ok_ && c.batch_size > data_.count)
+            status = Status::failure("its batch size " + std::to_string(c.batch_size) + " is more than the " +
+                                     std::to_string(data_.count) + " digits loaded.");
+    }
+    if (!status) {
+        status.message = "Cannot load the checkpoint: " + status.message;
+        show_message(status.message, true);
+        return status;
+    }
+    running_ = false;
+    iters_per_sec_ = 0;
+    GanConfig preset;  // the label in the Training window: the preset's name, if it still fits
+    if (!gan_config_preset(config_.preset, &preset) ||
+        gan_config_to_json(preset) != gan_config_to_json(loaded->config()))
+        config_.preset = "from checkpoint";
+    adopt_model(std::move(loaded));
+    if (data_ok_) error_.clear();  // a divergence message no longer applies
+    show_message("Loaded checkpoint: step " + std::to_string(gan_->step()));
+    return status;
+}
+
+void App::show_message(std::string message, bool is_error) {
+    message_ = std::move(message);
+    message_is_error_ = is_error;
 }
 
 AppStatus App::status() const {
@@ -211,6 +258,8 @@ AppStatus App::status() const {
     s.running = running_;
     s.ready = data_ok_ && gan_ != nullptr;
     s.error = error_;
+    s.message = message_;
+    s.message_is_error = message_is_error_;
     s.samples_rect = samples_rect_;
     s.real_rect = real_rect_;
     return s;
@@ -328,6 +377,14 @@ void App::draw_training_window() {
     if (ImGui::Button("Reset")) reset();
     ImGui::EndDisabled();
 
+    ImGui::BeginDisabled(gan_ == nullptr || !hooks_.save);
+    if (ImGui::Button("Save checkpoint")) hooks_.save(*this);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!hooks_.load);
+    if (ImGui::Button("Load checkpoint...")) hooks_.load(*this);
+    ImGui::EndDisabled();
+
     ImGui::Separator();
     const AppStatus s = status();
     ImGui::Text("step        %lld", static_cast<long long>(s.step));
@@ -340,7 +397,7 @@ void App::draw_training_window() {
     ImGui::Text("D(G(z))     %.4f", s.d_fake);
     ImGui::Separator();
     ImGui::TextColored(kDimColor, "%d digits, batch %d, preset '%s', seed %llu", data_.count, gan_config_.batch_size,
-                       config_.preset.c_str(), static_cast<unsigned long long>(config_.seed));
+                       config_.preset.c_str(), static_cast<unsigned long long>(gan_ ? gan_->seed() : config_.seed));
     ImGui::TextColored(kDimColor, "frames %.0f ms median, %.0f ms p95", s.frame_ms_median, s.frame_ms_p95);
     ImGui::TextColored(kDimColor, "training budget %.0f ms per frame", s.train_slice_ms);
 
@@ -356,6 +413,14 @@ void App::draw_training_window() {
         ImGui::TextUnformatted("Ready: press Start.");
     } else {
         ImGui::TextUnformatted("Paused.");
+    }
+    if (!message_.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        if (message_is_error_)
+            ImGui::TextColored(kErrorColor, "%s", message_.c_str());
+        else
+            ImGui::TextUnformatted(message_.c_str());
+        ImGui::PopTextWrapPos();
     }
     ImGui::End();
 }

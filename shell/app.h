@@ -6,7 +6,12 @@
 // stays responsive), then draws four windows: Training, Losses, Samples, Real digits.
 //
 // The platform mains drive it with app_run_frame(); the browser glue also calls start(),
-// pause(), reset() and status() directly.
+// pause(), reset(), status(), save_checkpoint() and load_checkpoint() directly.
+//
+// Checkpoints: the Training window's "Save checkpoint" / "Load checkpoint..." buttons call
+// the platform's CheckpointHooks (the browser downloads / opens a file picker; the desktop
+// writes ./ganvas-step<N>.safetensors / reloads its --checkpoint file). A button whose hook
+// is not set is disabled. The platform difference stays in the mains.
 //
 // Frame times: status() reports the median and 95th percentile of the last kFrameWindow
 // frame intervals (the time between the starts of consecutive frames, what a viewer sees),
@@ -16,6 +21,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +29,7 @@
 #include "dataset.h"
 #include "gan.h"
 #include "image.h"
+#include "status.h"
 #include "tensor.h"
 #include "window.h"
 
@@ -84,6 +91,10 @@ struct AppStatus {
     bool running = false;
     bool ready = false;            // data loaded and the model built: start() can train
     std::string error;             // what went wrong, for people; empty when all is well
+    // The last checkpoint save/load outcome shown under the status line ("Loaded checkpoint:
+    // step N", or why a file was refused); empty after start() and reset().
+    std::string message;
+    bool message_is_error = false;
     ScreenRect samples_rect, real_rect;
 };
 
@@ -119,6 +130,14 @@ private:
     int next_ = 0, count_ = 0;
 };
 
+class App;
+
+// What the Training window's checkpoint buttons do on this platform (see the top of the file).
+struct CheckpointHooks {
+    std::function<void(App&)> save;  // "Save checkpoint"
+    std::function<void(App&)> load;  // "Load checkpoint..." (may finish later, e.g. a picker)
+};
+
 class App {
 public:
     // Loads the data and builds the model; failures end up in status().error, never a crash.
@@ -131,6 +150,17 @@ public:
     void reset();
     AppStatus status() const;
 
+    // The model as checkpoint bytes (core/checkpoint.h); empty when there is no model.
+    std::vector<uint8_t> save_checkpoint() const;
+    // Replaces the model by the checkpoint's (config, weights, optimiser, streams, step),
+    // keeps the digits, clears the loss history, pauses, and shows "Loaded checkpoint: step N".
+    // On any error (a bad file, a model these digits cannot train) the current model and
+    // training state stay as they were and the status line shows why; the Status says it too.
+    Status load_checkpoint(const uint8_t* bytes, size_t size);
+    void set_checkpoint_hooks(CheckpointHooks hooks) { hooks_ = std::move(hooks); }
+    // A line for the status line, e.g. where a platform hook saved a file or why it could not.
+    void show_message(std::string message, bool is_error = false);
+
     // Trains a time slice when running, then draws the windows. Call between
     // Window::begin_frame() and Window::end_frame().
     void frame();
@@ -141,6 +171,8 @@ private:
     using Clock = std::chrono::steady_clock;
 
     void build_model();
+    // Makes `gan` the app's model: fresh preview noise, cleared history and statistics.
+    void adopt_model(std::unique_ptr<Gan> gan);
     // Trains while the next step is expected to end within `seconds`; with must_step, at least one step.
     void train_slice(double seconds, bool must_step);
     void update_rate(Clock::time_point now);
@@ -155,6 +187,9 @@ private:
     Dataset data_;
     bool data_ok_ = false;
     std::string error_;
+    std::string message_;
+    bool message_is_error_ = false;
+    CheckpointHooks hooks_;
 
     bool running_ = false;
     StepStats last_;

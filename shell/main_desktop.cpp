@@ -1,16 +1,22 @@
 // main_desktop.cpp - the native entry: an SDL2 window running the shared frame in a `while` loop.
 //
-//   ganvas-desktop [--assets DIR] [--seed N] [--start] [--frames N] [--quit-after-seconds S]
-//                  [--screenshot out.png]
+//   ganvas-desktop [--assets DIR] [--seed N] [--checkpoint FILE] [--start] [--frames N]
+//                  [--quit-after-seconds S] [--screenshot out.png]
 // --frames / --quit-after-seconds end the loop cleanly (for smoke tests under xvfb-run);
 // --screenshot saves the last frame as a PNG before exiting.
+// --checkpoint loads a safetensors checkpoint at start (a bad file is an error, exit 1); the
+// Training window's "Load checkpoint..." button reloads that file (disabled without the
+// option: no file dialog here), and "Save checkpoint" writes ./ganvas-step<N>.safetensors.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app.h"
+#include "file_io.h"
 #include "window.h"
 
 #if GANVAS_HAVE_STB_IMAGE_WRITE
@@ -27,6 +33,7 @@ namespace {
 struct Options {
     std::string assets_dir = GANVAS_DEFAULT_ASSETS_DIR;
     std::string screenshot;
+    std::string checkpoint;
     uint64_t seed = 1;
     bool start = false;
     long max_frames = 0;        // 0: no limit
@@ -34,8 +41,8 @@ struct Options {
 };
 
 const char* kUsage =
-    "usage: ganvas-desktop [--assets DIR] [--seed N] [--start] [--frames N] [--quit-after-seconds S]\n"
-    "                      [--screenshot out.png]\n";
+    "usage: ganvas-desktop [--assets DIR] [--seed N] [--checkpoint FILE] [--start] [--frames N]\n"
+    "                      [--quit-after-seconds S] [--screenshot out.png]\n";
 
 // Returns false (after printing why) on a bad command line.
 bool parse_options(int argc, char** argv, Options* out) {
@@ -59,6 +66,9 @@ bool parse_options(int argc, char** argv, Options* out) {
         } else if (arg == "--assets") {
             if (!value(&v)) return false;
             out->assets_dir = v;
+        } else if (arg == "--checkpoint") {
+            if (!value(&v)) return false;
+            out->checkpoint = v;
         } else if (arg == "--screenshot") {
             if (!value(&v)) return false;
             out->screenshot = v;
@@ -93,6 +103,26 @@ bool write_png(const std::string& path, const ganvas::RgbaImage& image) {
 #endif
 }
 
+// Reads `path` into the app; the app's status line shows the outcome either way.
+ganvas::Status load_checkpoint_file(ganvas::App& app, const std::string& path) {
+    std::vector<uint8_t> bytes;
+    if (ganvas::Status read = ganvas::file_read_all(path, &bytes); !read) {
+        app.show_message("Cannot load the checkpoint: " + read.message, true);
+        return read;
+    }
+    return app.load_checkpoint(bytes.data(), bytes.size());
+}
+
+void save_checkpoint_file(ganvas::App& app) {
+    const std::string path = "ganvas-step" + std::to_string(app.status().step) + ".safetensors";
+    const ganvas::Status written = ganvas::file_write_all(path, app.save_checkpoint());
+    if (written)
+        app.show_message("Saved checkpoint: " + path);
+    else
+        app.show_message("Cannot save the checkpoint: " + written.message, true);
+    std::printf("ganvas-desktop: %s\n", app.status().message.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,6 +138,17 @@ int main(int argc, char** argv) {
     config.seed = options.seed;
     ganvas::App app(config);
     if (!app.status().error.empty()) std::fprintf(stderr, "ganvas-desktop: %s\n", app.status().error.c_str());
+    ganvas::CheckpointHooks hooks;
+    hooks.save = save_checkpoint_file;
+    if (!options.checkpoint.empty()) {
+        if (ganvas::Status loaded = load_checkpoint_file(app, options.checkpoint); !loaded) {
+            std::fprintf(stderr, "ganvas-desktop: %s: %s\n", options.checkpoint.c_str(), loaded.message.c_str());
+            return 1;
+        }
+        std::printf("ganvas-desktop: %s\n", app.status().message.c_str());
+        hooks.load = [path = options.checkpoint](ganvas::App& a) { load_checkpoint_file(a, path); };
+    }
+    app.set_checkpoint_hooks(std::move(hooks));
     if (options.start) app.start();
 
     const auto begin = std::chrono::steady_clock::now();

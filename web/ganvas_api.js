@@ -18,6 +18,17 @@
 //                           (start() and pause() during a benchmark decide that instead).
 //                           Each batch size runs in one go (a few seconds, longer for big
 //                           batches), with a frame drawn between batch sizes.
+//   window.ganvas.saveCheckpoint()
+//                           Promise<Uint8Array>: the model as a safetensors checkpoint (no download).
+//   window.ganvas.downloadCheckpoint()
+//                           Promise<string>: downloads it as ganvas-step<N>.safetensors (the name).
+//   window.ganvas.loadCheckpoint(bytesOrFile)
+//                           Uint8Array, ArrayBuffer or Blob/File. Promise of {ok: true, step};
+//                           rejects with Error(message) for a bad file, and then the model and
+//                           training state are unchanged. A loaded model is paused.
+// The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
+// <input type=file> (input.ganvas-checkpoint-input); a file dropped onto the page loads too.
+// The outcome also shows in the app's status line and in status().message.
 // The functions call the C exports of web/main_web.cpp.
 (function () {
   'use strict';
@@ -84,6 +95,8 @@
         reset: Module.cwrap('ganvas_reset', null, []),
         status: Module.cwrap('ganvas_status_json', 'number', []),
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number']),
+        checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
+        checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number']),
       };
     }
     return native;
@@ -141,6 +154,89 @@
     }
   }
 
+  // [SECTION] checkpoints
+  function saveCheckpointNow() {
+    const native = exportsOrThrow();
+    const sizePtr = Module._malloc(4);
+    try {
+      const ptr = native.checkpointSave(sizePtr);
+      const size = Module.HEAP32[sizePtr >> 2];
+      if (!ptr || size <= 0) throw new Error('ganvas.saveCheckpoint: there is no model to save');
+      return Module.HEAPU8.slice(ptr, ptr + size);  // a copy: the C side reuses its buffer
+    } finally {
+      Module._free(sizePtr);
+    }
+  }
+
+  function downloadBytes(bytes, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  Module.ganvasDownload = downloadBytes;  // the "Save checkpoint" button (web/main_web.cpp)
+
+  async function toBytes(source) {
+    if (source instanceof Uint8Array) return source;
+    if (source instanceof ArrayBuffer) return new Uint8Array(source);
+    if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    if (source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+    throw new TypeError('ganvas.loadCheckpoint: pass a Uint8Array, an ArrayBuffer or a File');
+  }
+
+  async function loadCheckpoint(source) {
+    const native = exportsOrThrow();
+    const bytes = await toBytes(source);
+    const ptr = Module._malloc(Math.max(bytes.length, 1));
+    if (!ptr) throw new Error('ganvas.loadCheckpoint: out of memory for a ' + bytes.length + '-byte file');
+    let result;
+    try {
+      Module.HEAPU8.set(bytes, ptr);  // read HEAPU8 after malloc: memory may have grown
+      result = JSON.parse(Module.UTF8ToString(native.checkpointLoad(ptr, bytes.length)));
+    } finally {
+      Module._free(ptr);
+    }
+    if (!result.ok) throw new Error(result.error);
+    if (benchRun) benchRun.resume = false;  // a loaded model starts paused
+    return result;
+  }
+
+  // Files the user picks ("Load checkpoint...") or drops: errors show in the app's status line.
+  function loadChosenFile(file) {
+    if (file) loadCheckpoint(file).catch((e) => console.warn(e.message));
+  }
+  // shell.html places the hidden input before this script, so it exists already.
+  const picker = document.querySelector('input.ganvas-checkpoint-input');
+  if (picker) {
+    picker.addEventListener('change', () => {
+      const file = picker.files && picker.files[0];
+      picker.value = '';  // choosing the same file again fires 'change' again
+      if (settled) loadChosenFile(file);
+    });
+  }
+  Module.ganvasPickCheckpoint = () => {
+    if (picker) picker.click();
+  };
+
+  const dropTarget = document.documentElement;
+  dropTarget.addEventListener('dragover', (event) => {
+    if (event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  });
+  dropTarget.addEventListener('drop', (event) => {
+    const file = event.dataTransfer && event.dataTransfer.files[0];
+    if (!file) return;
+    event.preventDefault();
+    if (settled) loadChosenFile(file);
+  });
+
   window.ganvas = {
     ready,
     status() {
@@ -160,5 +256,15 @@
       if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
     },
     bench,
+    async saveCheckpoint() {
+      return saveCheckpointNow();
+    },
+    async downloadCheckpoint() {
+      const bytes = saveCheckpointNow();
+      const name = `ganvas-step${JSON.parse(Module.UTF8ToString(exportsOrThrow().status())).step}.safetensors`;
+      downloadBytes(bytes, name);
+      return name;
+    },
+    loadCheckpoint,
   };
 })();

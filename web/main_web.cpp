@@ -1,5 +1,11 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
-// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status,bench}.
+// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status,bench,
+// saveCheckpoint,downloadCheckpoint,loadCheckpoint}.
+//
+// The Training window's checkpoint buttons (CheckpointHooks in shell/app.h) call into the page:
+// "Save checkpoint" hands the bytes to Module.ganvasDownload (a Blob + <a download> of
+// ganvas-step<N>.safetensors) and "Load checkpoint..." to Module.ganvasPickCheckpoint (a hidden
+// <input type=file>; the chosen file comes back through window.ganvas.loadCheckpoint).
 //
 // main() runs once the runtime is up and the preloaded /assets/ files are in the virtual
 // file system. It opens the WebGL2 canvas, builds the app and then tells the page whether
@@ -12,6 +18,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app.h"
 #include "bench.h"
@@ -44,6 +51,34 @@ void notify_page(bool ok, const std::string& message) {
         if (Module['ganvasReady']) Module['ganvasReady']($0 !== 0, UTF8ToString($1));
     }, ok ? 1 : 0, message.c_str());
     // clang-format on
+}
+
+// The checkpoint buttons' hooks: the page does the file work (web/ganvas_api.js).
+void download_checkpoint(ganvas::App& app) {
+    const std::vector<uint8_t> bytes = app.save_checkpoint();
+    const std::string name = "ganvas-step" + std::to_string(app.status().step) + ".safetensors";
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasDownload']) return 0;
+        Module['ganvasDownload'](HEAPU8.slice($0, $0 + $1), UTF8ToString($2));
+        return 1;
+    }, bytes.data(), bytes.size(), name.c_str());
+    // clang-format on
+    if (ok)
+        app.show_message("Saved checkpoint: " + name + " (see your downloads)");
+    else
+        app.show_message("Cannot save the checkpoint: the page has no download helper.", true);
+}
+
+void pick_checkpoint(ganvas::App& app) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasPickCheckpoint']) return 0;
+        Module['ganvasPickCheckpoint']();
+        return 1;
+    });
+    // clang-format on
+    if (!ok) app.show_message("Cannot load a checkpoint: the page has no file picker.", true);
 }
 
 // JSON helpers: numbers that are not finite become null (JSON has no NaN).
@@ -105,6 +140,8 @@ std::string status_json(const ganvas::AppStatus& s) {
     json_rect(&json, "samples_rect", s.samples_rect);
     json_rect(&json, "real_rect", s.real_rect);
     json_string(&json, "error", s.error);
+    json_string(&json, "message", s.message);
+    json += s.message_is_error ? "\"message_is_error\":true," : "\"message_is_error\":false,";
     json.back() = '}';
     return json;
 }
@@ -149,6 +186,32 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int st
     return json.c_str();
 }
 
+// The model as checkpoint bytes: returns the first byte and sets *size_out (0 and nullptr
+// when there is no app). The bytes stay valid until the next call.
+EMSCRIPTEN_KEEPALIVE const uint8_t* ganvas_checkpoint_save(int* size_out) {
+    static std::vector<uint8_t> bytes;
+    bytes.clear();
+    if (web_shell() && web_shell()->app) bytes = web_shell()->app->save_checkpoint();
+    if (size_out != nullptr) *size_out = int(bytes.size());
+    return bytes.empty() ? nullptr : bytes.data();
+}
+
+// Loads checkpoint bytes into the app (App::load_checkpoint): {"ok":true,"step":N} or
+// {"ok":false,"error":"..."}. The pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_checkpoint_load(const uint8_t* bytes, size_t size) {
+    static std::string json;
+    ganvas::Status loaded = ganvas::Status::failure("The app is not running.");
+    if (web_shell() && web_shell()->app) loaded = web_shell()->app->load_checkpoint(bytes, size);
+    if (loaded) {
+        json = "{\"ok\":true,\"step\":" + std::to_string(web_shell()->app->status().step) + "}";
+    } else {
+        json = "{\"ok\":false,";
+        json_string(&json, "error", loaded.message);
+        json.back() = '}';
+    }
+    return json.c_str();
+}
+
 // The status as a JSON object; the pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     static std::string json;
@@ -171,6 +234,7 @@ int main() {
         return 1;
     }
     shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
+    shell->app->set_checkpoint_hooks({download_checkpoint, pick_checkpoint});
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);
     // The page is drawn either way; the error also shows in the Training window's status line.

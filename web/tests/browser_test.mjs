@@ -10,10 +10,15 @@
 // cropped to where the app reports it drew them - that the sample grid is not blank, that it
 // changed since step 0, and that the real digits show; that status() reports frame times and
 // memory; and that a tiny window.ganvas.bench() run returns well-formed results, rejects bad
-// options and resumes training afterwards. Saves the screenshot, prints the step, seconds and
+// options and resumes training afterwards. Then checkpoints: saveCheckpoint() gives safetensors
+// bytes (header length + JSON header naming the generator's tensors), a reset model loads them
+// back at the saved step and trains on, a non-checkpoint and a truncated file are rejected with
+// a message and leave the step unchanged, the hidden file picker loads a file, and
+// downloadCheckpoint() downloads ganvas-step<N>.safetensors. Saves the screenshot, prints the step, seconds and
 // iterations/s, and exits non-zero with a message on any failure, including uncaught page
 // errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 import { HarnessFailure, REPO, VIEWPORT, fail, openGanvas, sleep } from './harness.mjs';
@@ -133,6 +138,107 @@ async function checkBench(page) {
   return results;
 }
 
+// Polls status() until pred(status) holds; fails with `what` after `ms`.
+async function waitForStatus(page, pred, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const status = await page.evaluate(() => window.ganvas.status());
+    if (pred(status)) return status;
+    if (Date.now() > deadline) fail(`${what}; status ${JSON.stringify(status)}`);
+    await sleep(50);
+  }
+}
+
+// Save, reset, load back, reject bad files, the file picker and the download (issue 3 item 6).
+async function checkCheckpoints(page, cleanup) {
+  const saved = await page.evaluate(async () => {
+    const bytes = await window.ganvas.saveCheckpoint();
+    const step = window.ganvas.status().step;  // the same frame: no step ran in between
+    window.__ganvasCheckpoint = bytes;
+    if (!(bytes instanceof Uint8Array) || bytes.length < 8) return { size: bytes && bytes.length, step };
+    const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+    let header = null;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    } catch { /* reported below */ }
+    return { size: bytes.length, step, headerLength, keys: header ? Object.keys(header) : null,
+      metadata: header && header.__metadata__ };
+  });
+  if (!(saved.size > 1000)) fail(`saveCheckpoint() returned ${saved.size} bytes`);
+  if (!(saved.headerLength > 2 && 8 + saved.headerLength <= saved.size))
+    fail(`the checkpoint's header length ${saved.headerLength} does not fit its ${saved.size} bytes`);
+  if (!saved.keys) fail('the checkpoint header is not JSON');
+  if (!saved.keys.includes('generator.model.0.weight'))
+    fail(`the checkpoint header has no generator.model.0.weight: ${saved.keys.slice(0, 8).join(', ')}...`);
+  if (!saved.metadata || Number(saved.metadata.step) !== saved.step)
+    fail(`the checkpoint metadata ${JSON.stringify(saved.metadata)} does not say step ${saved.step}`);
+  const step = saved.step;
+
+  const loaded = await page.evaluate(async () => {
+    const g = window.ganvas;
+    const rejection = (p) => p.then((r) => ({ resolved: r }), (e) => ({ name: e.name, message: e.message }));
+    g.pause();
+    g.reset();
+    const afterReset = g.status().step;
+    const result = await g.loadCheckpoint(window.__ganvasCheckpoint);
+    const afterLoad = g.status();
+    const junk = await rejection(g.loadCheckpoint(new Uint8Array([1, 2, 3])));
+    const afterJunk = g.status();
+    const bytes = window.__ganvasCheckpoint;
+    const truncated = await rejection(g.loadCheckpoint(bytes.slice(0, bytes.length - 100)));
+    const afterTruncated = g.status();
+    return { afterReset, result, afterLoad, junk, afterJunk, truncated, afterTruncated };
+  });
+  if (loaded.afterReset !== 0) fail(`reset() left step ${loaded.afterReset}`);
+  if (!loaded.result || loaded.result.ok !== true || loaded.result.step !== step)
+    fail(`loadCheckpoint(saved bytes) gave ${JSON.stringify(loaded.result)}, expected step ${step}`);
+  if (loaded.afterLoad.step !== step) fail(`after loading, status().step is ${loaded.afterLoad.step}, not ${step}`);
+  if (loaded.afterLoad.running) fail('a loaded checkpoint should leave training paused');
+  if (loaded.afterLoad.message !== `Loaded checkpoint: step ${step}`)
+    fail(`the status line says '${loaded.afterLoad.message}' after loading`);
+  for (const [what, r, after] of [['new Uint8Array([1,2,3])', loaded.junk, loaded.afterJunk],
+    ['a truncated checkpoint', loaded.truncated, loaded.afterTruncated]]) {
+    if (r.resolved || r.name !== 'Error' || !/checkpoint/i.test(r.message) || r.message.length < 30)
+      fail(`loadCheckpoint(${what}) was not rejected with a clear message: ${JSON.stringify(r)}`);
+    if (after.step !== step) fail(`loadCheckpoint(${what}) changed the step to ${after.step}`);
+    if (!after.message_is_error || after.message !== r.message)
+      fail(`the status line does not show why ${what} was refused: '${after.message}'`);
+    if (after.error) fail(`a refused checkpoint set status().error: ${after.error}`);
+    console.log(`browser_test: loadCheckpoint(${what}) rejected: ${r.message}`);
+  }
+
+  // The loaded model trains on from the saved step.
+  await page.evaluate(() => window.ganvas.start());
+  await waitForStatus(page, (s) => s.step >= step + 5 && !s.error, `training did not continue after step ${step}`);
+  await page.evaluate(() => window.ganvas.pause());
+
+  // The "Load checkpoint..." picker: the hidden <input type=file>, given the saved file.
+  const dir = mkdtempSync(join(tmpdir(), 'ganvas-checkpoint-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, `ganvas-step${step}.safetensors`);
+  const b64 = await page.evaluate(() => {
+    const bytes = window.__ganvasCheckpoint;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  });
+  writeFileSync(file, Buffer.from(b64, 'base64'));
+  await page.evaluate(() => window.ganvas.reset());
+  await page.setInputFiles('input.ganvas-checkpoint-input', file);
+  await waitForStatus(page, (s) => s.step === step && s.message === `Loaded checkpoint: step ${step}`,
+    `the file picker did not load ${file}`);
+
+  // downloadCheckpoint(): a real download named after the step, with the same bytes.
+  const [download, name] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }),
+    page.evaluate(() => window.ganvas.downloadCheckpoint())]);
+  const expected = `ganvas-step${step}.safetensors`;
+  if (name !== expected || download.suggestedFilename() !== expected)
+    fail(`downloadCheckpoint() named the file '${name}' / '${download.suggestedFilename()}', not ${expected}`);
+  const downloaded = readFileSync(await download.path());
+  if (!downloaded.equals(readFileSync(file))) fail(`the downloaded ${expected} differs from saveCheckpoint()'s bytes`);
+  return { step, size: saved.size };
+}
+
 async function run(options, cleanup, state) {
   const session = await openGanvas({ dir: options.dir, url: options.url, viewport: VIEWPORT,
     log: (m) => console.log(`browser_test: ${m}`) });
@@ -202,6 +308,10 @@ async function run(options, cleanup, state) {
   checkPageErrors();
   console.log(`browser_test: bench() smoke run: ${benched.map((r) => `batch ${r.batch} ${r.iters_per_sec} it/s`).join(', ')}; ` +
     'training resumed');
+  const checkpoint = await checkCheckpoints(page, cleanup);
+  checkPageErrors();
+  console.log(`browser_test: checkpoint of step ${checkpoint.step} (${(checkpoint.size / 2 ** 20).toFixed(1)} MiB) ` +
+    'saved, loaded back after reset(), trained on; bad files rejected; picker and download work');
   await page.evaluate(() => window.ganvas.pause());
   checkPageErrors();
   if (consoleErrors.length) console.log(`browser_test: console errors (not fatal):\n  ${consoleErrors.join('\n  ')}`);
