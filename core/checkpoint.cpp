@@ -1,6 +1,8 @@
 // checkpoint.cpp - Gan <-> safetensors checkpoint. See checkpoint.h.
 #include "checkpoint.h"
 
+#include <cassert>
+
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -57,6 +59,7 @@ void add_rng(std::vector<SafetensorsEntry>& entries, const std::string& name, co
 }  // namespace
 
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan) {
+    assert(!gan.mid_iteration() && "checkpoint_serialize: finish the half-done iteration first");
     std::vector<SafetensorsEntry> entries;
     add_network(entries, kNetNames[0], gan.generator(), gan.adam_g());
     add_network(entries, kNetNames[1], gan.discriminator(), gan.adam_d());

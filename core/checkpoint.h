@@ -31,6 +31,7 @@ namespace ganvas {
 
 constexpr int kCheckpointFormatVersion = 1;
 
+// The Gan must not be mid-iteration (Gan::mid_iteration(): finish it with train_half_step).
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
 
 // Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor.

@@ -231,7 +231,7 @@ Gan::Gan(const GanConfig& config, uint64_t seed)
     adam_d_.reset(d_.params.size());
 }
 
-StepStats Gan::train_step(const Dataset& data) {
+void Gan::draw_step_inputs(const Dataset& data) {
     const int batch = config_.batch_size;
     assert(data.count >= batch && "Gan::train_step: the dataset is smaller than one batch");
     if (sampler_.dataset_count() != data.count || sampler_.batch_size() != batch)
@@ -244,7 +244,33 @@ StepStats Gan::train_step(const Dataset& data) {
     noise_rng_.fill_normal(z_d_.data(), size_t(z_d_.size()));
     noise_rng_.fill_normal(z_g_.data(), size_t(z_g_.size()));
     lap(mark, timings_.data);
+}
+
+StepStats Gan::train_step(const Dataset& data) {
+    StepStats stats;
+    if (mid_iteration_) {  // finish the iteration a half step began
+        train_half_step(data, &stats);
+        return stats;
+    }
+    draw_step_inputs(data);
     return train_step_with(const_view_of(real_), const_view_of(z_d_), const_view_of(z_g_));
+}
+
+bool Gan::train_half_step(const Dataset& data, StepStats* completed) {
+    if (!mid_iteration_) {
+        draw_step_inputs(data);
+        pending_ = StepStats{};
+        d_step(const_view_of(real_), const_view_of(z_d_), pending_);
+        mid_iteration_ = true;
+        return false;
+    }
+    g_step(const_view_of(z_g_), pending_);
+    mid_iteration_ = false;
+    step_ += 1;
+    timings_.steps += 1;
+    pending_.step = step_;
+    *completed = pending_;
+    return true;
 }
 
 StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g) {
@@ -253,13 +279,23 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
            "Gan::train_step_with: real, z_d and z_g need the same batch size, at least 2 (BatchNorm)");
     assert(real.cols() == config_.image_pixels && z_d.cols() == config_.latent_dim && z_g.cols() == config_.latent_dim &&
            "Gan::train_step_with: real is (N, 784), z_d and z_g are (N, latent)");
+    assert(!mid_iteration_ && "Gan::train_step_with: finish the half-done iteration first (train_half_step)");
+    StepStats stats;
+    d_step(real, z_d, stats);
+    g_step(z_g, stats);
+    step_ += 1;
+    timings_.steps += 1;
+    stats.step = step_;
+    return stats;
+}
+
+// D step: real labelled 1, G(z_d) labelled 0; d_loss = (bce_real + bce_fake) / 2.
+void Gan::d_step(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats) {
+    const int batch = int(real.rows());
     const int logit_layers = int(d_.layers.size()) - 1;  // D's Sigmoid is fused into the loss
     d_logit_grad_.resize(batch, 1);
-    StepStats stats;
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
-
-    // D step: real labelled 1, G(z_d) labelled 0; d_loss = (bce_real + bce_fake) / 2.
     const ConstMatrixView fake = sequential_forward(g_, g_cache_, z_d, BatchNormMode::Train);
     lap(mark, t.g_forward);
     d_.zero_grads();
@@ -278,8 +314,16 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
     adam_step(adam_d_, config_.adam_d, d_.params.data(), d_.grads.data(), d_.params.size());
     stats.d_loss = 0.5f * (loss_real + loss_fake);
     lap(mark, t.optimizer);
+}
 
-    // G step: z_g; g_loss = bce(D(G(z_g)), 1); only D's input gradient is computed.
+// G step: g_loss = bce(D(G(z_g)), 1) against the freshly updated D; only D's input gradient
+// is computed, never its weight gradients.
+void Gan::g_step(ConstMatrixView z_g, StepStats& stats) {
+    const int batch = int(z_g.rows());
+    const int logit_layers = int(d_.layers.size()) - 1;
+    d_logit_grad_.resize(batch, 1);
+    StepTimings& t = timings_;
+    auto mark = std::chrono::steady_clock::now();
     const ConstMatrixView fake_g = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train);
     lap(mark, t.g_forward);
     const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train, logit_layers);
@@ -292,11 +336,6 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
     lap(mark, t.g_backward);
     adam_step(adam_g_, config_.adam_g, g_.params.data(), g_.grads.data(), g_.params.size());
     lap(mark, t.optimizer);
-    t.steps += 1;
-
-    step_ += 1;
-    stats.step = step_;
-    return stats;
 }
 
 void Gan::set_trainer_state(const TrainerState& state) {

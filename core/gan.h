@@ -92,6 +92,15 @@ public:
     // (it may differ from config().batch_size). The one code path of training.
     StepStats train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g);
 
+    // The same iteration in two calls, for callers that must bound the time of one call (the
+    // page trains inside ~16 ms frames; a whole step takes ~20 ms in wasm). The first call
+    // draws the inputs exactly as train_step() does and runs the D step; the second runs the G
+    // step, completes the iteration and returns true with its stats in *completed. Any mix of
+    // train_step() and half steps gives the bits that train_step() alone gives.
+    bool train_half_step(const Dataset& data, StepStats* completed);
+    // True between the two halves of an iteration (D updated, G not yet).
+    bool mid_iteration() const { return mid_iteration_; }
+
     // Images (N, 784) in [-1, 1] from z (N, latent). Train/TrainNoUpdate need N >= 2.
     void generate(ConstMatrixView z, MatrixView images, BatchNormMode mode);
     // Probabilities (N) that D gives the images.
@@ -117,9 +126,15 @@ public:
     void reset_timings() { timings_ = StepTimings{}; }
 
 private:
+    void draw_step_inputs(const Dataset& data);  // real_, z_d_, z_g_ for the next iteration
+    void d_step(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats);
+    void g_step(ConstMatrixView z_g, StepStats& stats);
+
     GanConfig config_;
     uint64_t seed_;
     int64_t step_ = 0;
+    bool mid_iteration_ = false;  // train_half_step ran the D step; pending_ holds its stats
+    StepStats pending_;
     StepTimings timings_;
     Sequential g_, d_;
     AdamState adam_g_, adam_d_;

@@ -200,8 +200,10 @@ void App::reset() {
     if (data_ok_) error_.clear();  // a divergence message no longer applies
 }
 
-std::vector<uint8_t> App::save_checkpoint() const {
-    return gan_ ? checkpoint_serialize(*gan_) : std::vector<uint8_t>{};
+std::vector<uint8_t> App::save_checkpoint() {
+    if (!gan_) return {};
+    if (gan_->mid_iteration()) finish_iteration();  // a checkpoint holds whole iterations only
+    return checkpoint_serialize(*gan_);
 }
 
 Status App::load_checkpoint(const uint8_t* bytes, size_t size) {
@@ -273,20 +275,34 @@ void App::train_slice(double seconds, bool must_step) {
     // Step while the next one is expected to end in time; an unknown step time (0) never fits.
     const auto next_fits = [&] { return step_seconds_ > 0 && elapsed + step_seconds_ <= seconds; };
     if (!must_step && !next_fits()) return;
+    // Half steps (the D step, then the G step): each is about half a step's time, so a frame
+    // at 60 Hz can train and still draw in time where a whole step would not fit.
     do {
-        last_ = gan_->train_step(data_);
+        StepStats done;
+        const bool completed = gan_->train_half_step(data_, &done);
         const double now = seconds_between(begin, Clock::now());
         const double step = now - elapsed;
         step_seconds_ = step_seconds_ > 0 ? step_seconds_ + 0.2 * (step - step_seconds_) : step;
         elapsed = now;
-        if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
-            running_ = false;
-            error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
-                     ". Press Reset to start over.";
-            break;
-        }
-        history_.add(last_.d_loss, last_.g_loss);
+        if (completed && !record_iteration(done)) break;
     } while (next_fits());
+}
+
+bool App::record_iteration(const StepStats& stats) {
+    last_ = stats;
+    if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
+        running_ = false;
+        error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
+                 ". Press Reset to start over.";
+        return false;
+    }
+    history_.add(last_.d_loss, last_.g_loss);
+    return true;
+}
+
+void App::finish_iteration() {
+    StepStats done;
+    if (gan_->train_half_step(data_, &done)) record_iteration(done);
 }
 
 void App::update_rate(Clock::time_point now) {

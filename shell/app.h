@@ -151,7 +151,7 @@ public:
     AppStatus status() const;
 
     // The model as checkpoint bytes (core/checkpoint.h); empty when there is no model.
-    std::vector<uint8_t> save_checkpoint() const;
+    std::vector<uint8_t> save_checkpoint();  // finishes a half-done iteration first
     // Replaces the model by the checkpoint's (config, weights, optimiser, streams, step),
     // keeps the digits, clears the loss history, pauses, and shows "Loaded checkpoint: step N".
     // On any error (a bad file, a model these digits cannot train) the current model and
@@ -174,6 +174,8 @@ private:
     // Makes `gan` the app's model: fresh preview noise, cleared history and statistics.
     void adopt_model(std::unique_ptr<Gan> gan);
     // Trains while the next step is expected to end within `seconds`; with must_step, at least one step.
+    bool record_iteration(const StepStats& stats);  // false when the run diverged
+    void finish_iteration();                        // the G step of a half-done iteration
     void train_slice(double seconds, bool must_step);
     void update_rate(Clock::time_point now);
     void refresh_samples();

@@ -132,3 +132,30 @@ TEST_CASE("Element-wise layers, the loss and Adam give the same bits natively an
     for (int i = 0; i < 3; ++i) adam_step(state, AdamConfig{}, params.data(), grads.data(), params.size());
     CHECK(hash_of(params) == "c0dda2edc95a4190");
 }
+
+TEST_CASE("Half steps give exactly the bits of whole steps", "[determinism]") {
+    // The page trains in half steps (D step in one frame, G step in the next).
+    Gan whole(seed_config(), 5), halves(seed_config(), 5);
+    StepStats from_whole, from_halves;
+    for (int i = 0; i < 6; ++i) {
+        from_whole = whole.train_step(mnist());
+        StepStats done;
+        CHECK_FALSE(halves.train_half_step(mnist(), &done));
+        CHECK(halves.mid_iteration());
+        CHECK(halves.step() == i);
+        REQUIRE(halves.train_half_step(mnist(), &done));
+        CHECK_FALSE(halves.mid_iteration());
+        from_halves = done;
+        CHECK(from_halves.step == from_whole.step);
+        CHECK(from_halves.d_loss == from_whole.d_loss);
+        CHECK(from_halves.g_loss == from_whole.g_loss);
+    }
+    // Mixing: a whole step after a half step finishes that iteration.
+    StepStats done;
+    halves.train_half_step(mnist(), &done);
+    const StepStats mixed = halves.train_step(mnist());
+    const StepStats plain = whole.train_step(mnist());
+    CHECK(mixed.step == plain.step);
+    CHECK(mixed.g_loss == plain.g_loss);
+    CHECK(checkpoint_serialize(whole) == checkpoint_serialize(halves));
+}
