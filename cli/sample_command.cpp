@@ -33,15 +33,6 @@ static const char* kSampleUsage =
     "                     or with this batch's statistics (train, needs N >= 2; running statistics untouched)\n"
     "At least one of --png and --raw is needed.\n";
 
-static bool parse_int(const std::string& text, long long lo, long long hi, long long* out) {
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno || end == text.c_str() || *end || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
 static int fail(const std::string& message) {
     std::fprintf(stderr, "ganvas sample: %s\n", message.c_str());
     return 1;

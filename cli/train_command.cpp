@@ -33,15 +33,6 @@ static const char* kTrainUsage =
     "  --out DIR       output folder, created if missing (default: runs/<preset>-<seed>)\n"
     "  --data FILE     IDX image file (default: the 10,000 MNIST digits built with Ganvas)\n";
 
-static bool parse_int(const std::string& text, long long lo, long long hi, long long* out) {
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno || end == text.c_str() || *end || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
 static bool make_dirs(const std::string& path) {
     for (size_t i = 1; i <= path.size(); ++i) {
         if (i == path.size() || path[i] == '/') {

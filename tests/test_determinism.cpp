@@ -37,25 +37,11 @@
 #include "test_support.h"
 
 using namespace ganvas;
+using ganvas_test::mnist;
+using ganvas_test::seed_config;
 using ganvas_test::random_values;
 
 namespace {
-
-const Dataset& mnist() {
-    static Dataset data = [] {
-        Dataset d;
-        const Status s = dataset_load_idx(ganvas_test::mnist_images_path(), "", &d);
-        if (!s.ok) FAIL("cannot load the MNIST asset: " << s.message);
-        return d;
-    }();
-    return data;
-}
-
-GanConfig seed_config() {
-    GanConfig c;
-    REQUIRE(gan_config_preset("seed", &c));
-    return c;
-}
 
 std::string hash_of(const std::vector<uint8_t>& bytes) { return content_hash_hex(bytes.data(), bytes.size()); }
 std::string hash_of(const std::vector<float>& v) {

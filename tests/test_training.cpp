@@ -8,24 +8,8 @@
 #include "test_support.h"
 
 using namespace ganvas;
-
-namespace {
-const Dataset& mnist() {
-    static Dataset data = [] {
-        Dataset d;
-        const Status s = dataset_load_idx(ganvas_test::mnist_images_path(), "", &d);
-        if (!s.ok) FAIL("cannot load the MNIST asset: " << s.message);
-        return d;
-    }();
-    return data;
-}
-
-GanConfig seed_config() {
-    GanConfig c;
-    REQUIRE(gan_config_preset("seed", &c));
-    return c;
-}
-}  // namespace
+using ganvas_test::mnist;
+using ganvas_test::seed_config;
 
 TEST_CASE("The seed's networks have the seed's layers and parameter counts", "[gan]") {
     Gan gan(seed_config(), 1);
