@@ -41,6 +41,24 @@ void linear_forward(MatrixView out, ConstMatrixView in, const float* weight, con
     out.rowwise() += ConstRowVectorView(bias, fan_out);
 }
 
+void linear_leaky_relu_forward(MatrixView out, MatrixView activated, ConstMatrixView in, const float* weight,
+                               const float* bias, float slope) {
+    const int n = int(in.rows()), fan_in = int(in.cols()), fan_out = int(out.cols());
+    assert(out.rows() == n && activated.rows() == n && activated.cols() == fan_out &&
+           "linear_leaky_relu_forward: out and activated are (N, out_features)");
+    gemm(n, fan_out, fan_in, in.data(), fan_in, Op::None, weight, fan_in, Op::Transpose, out.data(), fan_out, false);
+    for (int r = 0; r < n; ++r) {
+        float* __restrict y = out.data() + size_t(r) * fan_out;
+        float* __restrict a = activated.data() + size_t(r) * fan_out;
+        for (int c = 0; c < fan_out; ++c) {
+            const float v = y[c] + bias[c];
+            y[c] = v;
+            // as leaky_relu_forward: two selects against 0 and a multiply-add (vectorises)
+            a[c] = (v > 0.0f ? v : 0.0f) + slope * (v > 0.0f ? 0.0f : v);
+        }
+    }
+}
+
 void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatrixView d_out,
                      ConstMatrixView in, const float* weight) {
     const int n = int(in.rows()), fan_in = int(in.cols()), fan_out = int(d_out.cols());

@@ -17,6 +17,11 @@ namespace ganvas {
 
 // out(N,O) = in(N,I) * weight(O,I)^T + bias(O)
 void linear_forward(MatrixView out, ConstMatrixView in, const float* weight, const float* bias);
+// Linear then LeakyReLU in one pass over the output: out = in * weight^T + bias (kept: the
+// Linear layer's output, which backward needs) and activated = leaky_relu(out, slope).
+// The same bits as linear_forward followed by leaky_relu_forward.
+void linear_leaky_relu_forward(MatrixView out, MatrixView activated, ConstMatrixView in, const float* weight,
+                               const float* bias, float slope);
 // d_in(N,I) = d_out * weight  (skipped when d_in is null)
 // d_weight(O,I) += d_out^T * in ; d_bias(O) += column sums of d_out  (skipped when null)
 void linear_backward(MatrixView* d_in, float* d_weight, float* d_bias, ConstMatrixView d_out,

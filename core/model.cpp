@@ -123,9 +123,19 @@ ConstMatrixView sequential_forward(Sequential& net, SequentialCache& cache, Cons
         Layer& layer = net.layers[i];
         const ConstMatrixView in(in_data, x.rows(), layer.features_in);
         MatrixView out = view_of(cache.outputs[i]);
+        const float* produced = out.data();  // what the next layer reads
         switch (layer.spec.kind) {
             case LayerKind::Linear:
-                linear_forward(out, in, &net.params[layer.weight], &net.params[layer.bias]);
+                if (i + 1 < count && net.layers[i + 1].spec.kind == LayerKind::LeakyReLU) {
+                    // Fused: bias and activation in one pass; both outputs are kept for backward.
+                    MatrixView activated = view_of(cache.outputs[i + 1]);
+                    linear_leaky_relu_forward(out, activated, in, &net.params[layer.weight], &net.params[layer.bias],
+                                              net.layers[i + 1].spec.negative_slope);
+                    produced = activated.data();
+                    i += 1;
+                } else {
+                    linear_forward(out, in, &net.params[layer.weight], &net.params[layer.bias]);
+                }
                 break;
             case LayerKind::LeakyReLU: leaky_relu_forward(out, in, layer.spec.negative_slope); break;
             case LayerKind::Tanh: tanh_forward(out, in); break;
@@ -148,7 +158,7 @@ ConstMatrixView sequential_forward(Sequential& net, SequentialCache& cache, Cons
                 }
                 break;
         }
-        in_data = out.data();
+        in_data = produced;
     }
     const int width_out = count > 0 ? net.layers[count - 1].features_out : net.features_in();
     return ConstMatrixView(in_data, x.rows(), width_out);
