@@ -98,14 +98,6 @@ struct Expected {
     bool seen = false;
 };
 
-std::string shape_text(const std::vector<int64_t>& shape) {
-    std::ostringstream os;
-    os << "[";
-    for (size_t i = 0; i < shape.size(); ++i) os << (i ? ", " : "") << shape[i];
-    os << "]";
-    return os.str();
-}
-
 // Reads F32 values into dst, refusing non-finite ones (and negative ones when non_negative).
 Status take_floats(const SafetensorsFile& file, const SafetensorsTensor& t, float* dst, bool non_negative) {
     file.read(t, dst);

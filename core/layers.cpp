@@ -8,6 +8,13 @@
 
 namespace ganvas {
 
+// LeakyReLU's select: `value` where x > 0, slope * value elsewhere. Written as two selects
+// against 0 plus a multiply-add, which vectorise (see leaky_relu_forward). Shared by the plain
+// and the fused forward and by backward.
+inline float leaky_select(float x, float value, float slope) {
+    return (x > 0.0f ? value : 0.0f) + slope * (x > 0.0f ? 0.0f : value);
+}
+
 // [SECTION] Reductions
 //
 // Column sums written as plain row-by-row loops: each column is summed in row order, in every
@@ -53,8 +60,7 @@ void linear_leaky_relu_forward(MatrixView out, MatrixView activated, ConstMatrix
         for (int c = 0; c < fan_out; ++c) {
             const float v = y[c] + bias[c];
             y[c] = v;
-            // as leaky_relu_forward: two selects against 0 and a multiply-add (vectorises)
-            a[c] = (v > 0.0f ? v : 0.0f) + slope * (v > 0.0f ? 0.0f : v);
+            a[c] = leaky_select(v, v, slope);
         }
     }
 }
@@ -79,11 +85,7 @@ void leaky_relu_forward(MatrixView out, ConstMatrixView in, float slope) {
     const Eigen::Index size = in.size();
     const float* __restrict x = in.data();
     float* __restrict y = out.data();
-    for (Eigen::Index i = 0; i < size; ++i) {
-        const float positive = x[i] > 0.0f ? x[i] : 0.0f;
-        const float negative = x[i] > 0.0f ? 0.0f : x[i];
-        y[i] = positive + slope * negative;
-    }
+    for (Eigen::Index i = 0; i < size; ++i) y[i] = leaky_select(x[i], x[i], slope);
 }
 
 void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView in, float slope) {
@@ -91,11 +93,7 @@ void leaky_relu_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView
     const float* __restrict x = in.data();
     const float* __restrict dy = d_out.data();
     float* __restrict dx = d_in.data();
-    for (Eigen::Index i = 0; i < size; ++i) {
-        const float positive = x[i] > 0.0f ? dy[i] : 0.0f;
-        const float negative = x[i] > 0.0f ? 0.0f : dy[i];
-        dx[i] = positive + slope * negative;
-    }
+    for (Eigen::Index i = 0; i < size; ++i) dx[i] = leaky_select(x[i], dy[i], slope);
 }
 
 void tanh_forward(MatrixView out, ConstMatrixView in) {

@@ -38,8 +38,6 @@ const std::string* SafetensorsFile::metadata_value(const std::string& key) const
 
 // [SECTION] Parsing
 
-namespace {
-
 std::string shape_text(const std::vector<int64_t>& shape) {
     std::ostringstream os;
     os << "[";
@@ -47,6 +45,8 @@ std::string shape_text(const std::vector<int64_t>& shape) {
     os << "]";
     return os.str();
 }
+
+namespace {
 
 bool dtype_from_name(const std::string& name, SafetensorsDtype* out) {
     for (SafetensorsDtype d : {SafetensorsDtype::F32, SafetensorsDtype::F64, SafetensorsDtype::I64,

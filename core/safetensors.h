@@ -28,6 +28,8 @@ namespace ganvas {
 enum class SafetensorsDtype { F32, F64, I64, U32, U64 };
 const char* safetensors_dtype_name(SafetensorsDtype dtype);
 size_t safetensors_dtype_size(SafetensorsDtype dtype);
+// A shape as people read it in messages: "[256, 128]", "[]" for a scalar.
+std::string shape_text(const std::vector<int64_t>& shape);
 
 constexpr uint64_t kSafetensorsMaxHeaderBytes = 100u * 1024u * 1024u;
 
