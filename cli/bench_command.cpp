@@ -6,14 +6,15 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "parallel.h"
 
 namespace ganvas_cli {
 
 static const char* kBenchUsage =
-    "usage: ganvas bench [--json] [--preset NAME] [--batches 64,32,128,256] [--trials N] [--steps N]\n"
-    "                    [--data IMAGES.idx]\n"
+    "usage: ganvas bench [--json] [--preset NAME] [--batches 64,32,128,256] [--threads 1,N] [--trials N]\n"
+    "                    [--steps N] [--data IMAGES.idx]\n"
     "\n"
-    "Measures training speed on one thread: iterations/s (median of N trials after a warm-up),\n"
+    "Measures training speed: iterations/s (median of N trials after a warm-up),\n"
     "milliseconds per phase, achieved GFLOP/s against the step's FLOP count, and the GEMM kernel's\n"
     "own rate at the model's shapes.\n"
     "\n"
@@ -21,6 +22,8 @@ static const char* kBenchUsage =
     "  --json          one JSON object per line instead of a table\n"
     "  --preset NAME   model and optimiser (default: seed)\n"
     "  --batches LIST  comma-separated batch sizes (default: 64,32,128,256)\n"
+    "  --threads LIST  comma-separated thread counts (default: 1, and every core if more than one);\n"
+    "                  results are bit-identical for any count, only the speed differs\n"
     "  --trials N      timed trials per batch size, at least 5 (default: 7)\n"
     "  --steps N       training steps per trial (default: 10)\n"
     "  --data FILE     IDX images to train on (default: random pixels; speed does not depend on them)\n";
@@ -30,6 +33,8 @@ int run_bench(const std::vector<std::string>& args) {
     options.trials = 7;
     bool json = false;
     std::vector<int> batches = {64, 32, 128, 256};
+    std::vector<int> thread_counts = {1};
+    if (ganvas::max_threads() > 1) thread_counts.push_back(ganvas::max_threads());
     std::string data_path;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -57,11 +62,19 @@ int run_bench(const std::vector<std::string>& args) {
                 return 2;
             }
             (a == "--trials" ? options.trials : options.steps_per_trial) = n;
-        } else if (a == "--batches") {
-            batches.clear();
-            std::stringstream list(v);
+        } else if (a == "--batches" || a == "--threads") {
+            std::vector<int>& list = a == "--batches" ? batches : thread_counts;
+            list.clear();
+            std::stringstream items(v);
             std::string item;
-            while (std::getline(list, item, ',')) batches.push_back(std::atoi(item.c_str()));
+            while (std::getline(items, item, ',')) {
+                const int n = std::atoi(item.c_str());
+                if (n < 1 || (a == "--threads" && n > ganvas::thread_limit())) {
+                    std::fprintf(stderr, "ganvas bench: bad %s entry '%s'\n", a.c_str(), item.c_str());
+                    return 2;
+                }
+                list.push_back(n);
+            }
         } else {
             std::fprintf(stderr, "ganvas bench: unknown option %s\n\n%s", a.c_str(), kBenchUsage);
             return 2;
@@ -76,20 +89,22 @@ int run_bench(const std::vector<std::string>& args) {
         }
     }
     std::vector<ganvas::BenchResult> results;
-    for (int batch : batches) {
-        options.batch = batch;
-        ganvas::BenchResult r;
-        const ganvas::Status s = ganvas::bench_run(options, data, &r);
-        if (!s) {
-            std::fprintf(stderr, "ganvas bench: batch %d: %s\n", batch, s.message.c_str());
-            return 2;
+    for (int batch : batches)
+        for (int threads : thread_counts) {
+            options.batch = batch;
+            options.threads = threads;
+            ganvas::BenchResult r;
+            const ganvas::Status s = ganvas::bench_run(options, data, &r);
+            if (!s) {
+                std::fprintf(stderr, "ganvas bench: batch %d: %s\n", batch, s.message.c_str());
+                return 2;
+            }
+            if (json) {
+                std::printf("%s\n", ganvas::bench_result_json(r).c_str());
+                std::fflush(stdout);
+            }
+            results.push_back(r);
         }
-        if (json) {
-            std::printf("%s\n", ganvas::bench_result_json(r).c_str());
-            std::fflush(stdout);
-        }
-        results.push_back(r);
-    }
     if (!json) std::fputs(ganvas::bench_table(results).c_str(), stdout);
     return 0;
 }

@@ -1,8 +1,11 @@
 // adam.cpp - see adam.h.
 #include "adam.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+
+#include "parallel.h"
 
 namespace ganvas {
 
@@ -24,28 +27,53 @@ void AdamState::reset(size_t parameter_count) {
     step = 0;
 }
 
+namespace {
+
+// Everything one pass needs: constants of this step and the four flat arrays.
+struct AdamPass {
+    float step_size, bias2_sqrt, b1, b2, eps;
+    float *m, *v, *p;
+    const float* g;
+    size_t n, chunk;
+
+    // Elements [begin, end). Element-wise, so any split over threads gives the same bits.
+    void run(size_t begin, size_t end) const {
+        float* __restrict mm = m;
+        float* __restrict vv = v;
+        float* __restrict pp = p;
+        const float* __restrict gr = g;
+        // Memory-bound (16 bytes read, 12 written per parameter), so written to vectorise:
+        // no aliasing between the four arrays.
+        for (size_t i = begin; i < end; ++i) {
+            const float gi = gr[i];
+            mm[i] = b1 * mm[i] + (1.0f - b1) * gi;
+            vv[i] = b2 * vv[i] + (1.0f - b2) * gi * gi;
+            const float denom = std::sqrt(vv[i]) / bias2_sqrt + eps;
+            pp[i] -= step_size * (mm[i] / denom);
+        }
+    }
+    static void task(void* self, int t) {
+        const AdamPass& a = *static_cast<const AdamPass*>(self);
+        const size_t begin = size_t(t) * a.chunk;
+        a.run(begin, std::min(a.n, begin + a.chunk));
+    }
+};
+
+}  // namespace
+
 void adam_step(AdamState& state, const AdamConfig& config, float* params, const float* grads, size_t n) {
     assert(state.m.size() == n && state.v.size() == n && "adam_step: state sized for another buffer");
     state.step += 1;
     // Bias corrections in double, as PyTorch computes them in Python floats.
     const double bias1 = 1.0 - power_by_squaring(config.beta1, state.step);
     const double bias2 = 1.0 - power_by_squaring(config.beta2, state.step);
-    const float step_size = static_cast<float>(config.lr / bias1);
-    const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-    const float b1 = config.beta1, b2 = config.beta2, eps = config.eps;
-    float* __restrict m = state.m.data();
-    float* __restrict v = state.v.data();
-    float* __restrict p = params;
-    const float* __restrict gr = grads;
-    // One pass over the flat buffers: this loop is memory-bound (16 bytes read, 12 written
-    // per parameter), so it is written to vectorise (no aliasing between the four arrays).
-    for (size_t i = 0; i < n; ++i) {
-        const float g = gr[i];
-        m[i] = b1 * m[i] + (1.0f - b1) * g;
-        v[i] = b2 * v[i] + (1.0f - b2) * g * g;
-        const float denom = std::sqrt(v[i]) / bias2_sqrt + eps;
-        p[i] -= step_size * (m[i] / denom);
-    }
+    AdamPass pass{static_cast<float>(config.lr / bias1), static_cast<float>(std::sqrt(bias2)), config.beta1,
+                  config.beta2, config.eps, state.m.data(), state.v.data(), params, grads, n, n};
+    // One band per thread, in whole 64-byte lines, once the pass is worth waking them for.
+    const int bands = n >= 65536 ? threads() : 1;
+    pass.chunk = (n + size_t(bands) - 1) / size_t(bands);
+    pass.chunk = (pass.chunk + 15) / 16 * 16;
+    parallel_run(int((n + pass.chunk - 1) / pass.chunk), AdamPass::task, &pass);
 }
 
 }  // namespace ganvas

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "gemm.h"
+#include "parallel.h"
 
 namespace ganvas {
 
@@ -73,6 +74,13 @@ Status bench_run(const BenchOptions& options, const Dataset& data, BenchResult* 
         train_data = &random_data;
     }
 
+    // The thread count for this run only; the caller's is back in place when we return.
+    struct ThreadScope {
+        int previous = threads();
+        explicit ThreadScope(int n) { set_threads(n); }
+        ~ThreadScope() { set_threads(previous); }
+    } thread_scope(options.threads);
+
     auto gan = std::make_unique<Gan>(config, 1);
     for (int i = 0; i < options.warmup_steps; ++i) gan->train_step(*train_data);
     std::vector<double> step_seconds;
@@ -95,7 +103,7 @@ Status bench_run(const BenchOptions& options, const Dataset& data, BenchResult* 
     BenchResult r;
     r.config = options.preset;
     r.batch = options.batch;
-    r.threads = 1;
+    r.threads = threads();
     r.iters_per_sec = 1.0 / median_step;
     r.mflop_per_step = gan_step_flops(config) * 1e-6;
     r.gflops = r.mflop_per_step * 1e-3 / median_step;

@@ -17,6 +17,7 @@ namespace ganvas {
 struct BenchOptions {
     std::string preset = "seed";
     int batch = 64;
+    int threads = 1;          // clamped to max_threads() (parallel.h); restored afterwards
     int warmup_steps = 5;
     int trials = 5;           // at least 5: the median is reported
     int steps_per_trial = 10;
@@ -25,7 +26,7 @@ struct BenchOptions {
 struct BenchResult {
     std::string config;  // preset name
     int batch = 0;
-    int threads = 1;
+    int threads = 1;           // threads actually used
     double iters_per_sec = 0;  // median over trials
     double gflops = 0;         // gan_step_flops / median step time
     double gemm_gflops = 0;    // the kernel alone at the model's shapes (median)

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "parallel.h"
+
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #endif
@@ -208,13 +210,11 @@ const Kernel& kernel() {
     return k;
 }
 
-}  // namespace
+// [SECTION] The driver: one thread's product, then the split over threads.
 
-const char* gemm_kernel_name() { return kernel().name; }
-
-void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
-          int ldc, bool accumulate) {
-    assert(m >= 0 && n >= 0 && k >= 0 && "gemm: negative size");
+// C = op(A) op(B) on the calling thread.
+void gemm_one_thread(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b,
+                     float* c, int ldc, bool accumulate) {
     const Kernel& kern = kernel();
     const int mr = kern.mr, nr = kern.nr;
     if (k == 0) {
@@ -258,6 +258,48 @@ void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b,
             }
         }
     }
+}
+
+// A GEMM split into bands of output columns, one task per band (see parallel.h).
+struct ColumnBands {
+    int m, n, k;
+    const float* a;
+    int lda;
+    Op op_a;
+    const float* b;
+    int ldb;
+    Op op_b;
+    float* c;
+    int ldc;
+    bool accumulate;
+    int band;  // columns per band, a multiple of the kernel's NR
+
+    static void run(void* self, int task) {
+        const ColumnBands& g = *static_cast<const ColumnBands*>(self);
+        const int j0 = task * g.band, cols = std::min(g.band, g.n - j0);
+        const float* b = g.op_b == Op::None ? g.b + j0 : g.b + size_t(j0) * g.ldb;
+        gemm_one_thread(g.m, cols, g.k, g.a, g.lda, g.op_a, b, g.ldb, g.op_b, g.c + j0, g.ldc, g.accumulate);
+    }
+};
+
+// Below this much work a second thread costs more (waking it, packing A twice) than it saves.
+constexpr double kMinParallelFlops = 1.0e6;
+
+}  // namespace
+
+const char* gemm_kernel_name() { return kernel().name; }
+
+void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
+          int ldc, bool accumulate) {
+    assert(m >= 0 && n >= 0 && k >= 0 && "gemm: negative size");
+    const int nr = kernel().nr, panels = (n + nr - 1) / nr;
+    const int bands = std::min(threads(), panels);
+    if (bands <= 1 || 2.0 * m * n * k < kMinParallelFlops) {
+        gemm_one_thread(m, n, k, a, lda, op_a, b, ldb, op_b, c, ldc, accumulate);
+        return;
+    }
+    ColumnBands job{m, n, k, a, lda, op_a, b, ldb, op_b, c, ldc, accumulate, (panels + bands - 1) / bands * nr};
+    parallel_run((n + job.band - 1) / job.band, ColumnBands::run, &job);
 }
 
 }  // namespace ganvas

@@ -11,6 +11,7 @@
 #include <new>
 
 #include "gan.h"
+#include "parallel.h"
 #include "test_support.h"
 
 namespace {
@@ -60,4 +61,14 @@ TEST_CASE("A steady-state training step does not allocate", "[gan][alloc]") {
     const long during = g_allocations.load() - before;
     INFO("heap allocations in 200 steady-state steps: " << during);
     CHECK(during == 0);
+
+    // Nor on two threads: the pool's workers are started once, a job is a plain struct.
+    set_threads(2);
+    gan.train_step(data);
+    const long before_threads = g_allocations.load();
+    for (int i = 0; i < 50; ++i) gan.train_step(data);
+    const long during_threads = g_allocations.load() - before_threads;
+    set_threads(1);
+    INFO("heap allocations in 50 steps on " << thread_limit() << "-thread-capable build: " << during_threads);
+    CHECK(during_threads == 0);
 }
