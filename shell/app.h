@@ -71,6 +71,7 @@ struct AppConfig {
     std::string preset = "seed";           // ganvas::gan_config_preset name
     uint64_t seed = 1;
     double train_slice_seconds = kTrainSliceSeconds;  // the minimum slice
+    int threads = 0;  // threads a training step uses (core/parallel.h); 0: every core
 };
 
 // The config for the standard MNIST file names inside `dir`.
@@ -91,6 +92,8 @@ struct AppStatus {
     // Over the last kFrameWindow frames: interval between frame starts, and the frame's own work.
     double frame_ms_median = 0, frame_ms_p95 = 0;
     double frame_work_ms_median = 0, frame_work_ms_p95 = 0;
+    int threads = 1;               // threads training uses now (the Training window's slider)
+    int max_threads = 1;           // the most this build offers: every core, or 1 without threads
     bool running = false;
     bool ready = false;            // data loaded and the model built: start() can train
     std::string error;             // what went wrong, for people; empty when all is well
@@ -152,6 +155,8 @@ public:
     // A fresh model from the same seed, paused at step 0.
     void reset();
     AppStatus status() const;
+    // Threads a training step uses, 1 .. max_threads(); results are the same bits for any count.
+    void set_threads(int n);
 
     // The model as checkpoint bytes (core/checkpoint.h); empty when there is no model.
     std::vector<uint8_t> save_checkpoint();  // finishes a half-done iteration first

@@ -1,19 +1,27 @@
-// ganvas_api.js - the page glue: Emscripten's Module settings and window.ganvas.
+// ganvas_api.js - the page glue: Emscripten's Module settings, window.ganvas, and the choice
+// of build.
 //
-// Loaded by shell.html before Emscripten's loader (ganvas.js), so the loader finds Module.
+// Loaded by ganvas.html. It sets up Module, then loads one of the app's two builds:
+//   ganvas_mt.js  threads (Emscripten pthreads) when the page is cross-origin isolated, which
+//                 SharedArrayBuffer needs (web/serve.mjs sends the COOP/COEP headers);
+//   ganvas_st.js  one thread otherwise, or when the URL says ?threads=0.
+//   window.ganvas.build     {name: 'ganvas_mt' | 'ganvas_st', threads: bool, reason: string}
 //   window.ganvas.ready     Promise: resolves when the runtime is up and the app has loaded
 //                           its digits; rejects with the reason otherwise.
 //   window.ganvas.status()  {step, epoch, d_loss, g_loss, d_real, d_fake, iters_per_sec,
 //                           train_slice_ms, frame_ms, frame_ms_median, frame_ms_p95,
 //                           frame_work_ms_median, frame_work_ms_p95, wasm_memory_bytes,
-//                           heap_in_use_bytes, running, ready, error, samples_rect, real_rect}
+//                           heap_in_use_bytes, threads, max_threads, build, running, ready,
+//                           error, samples_rect, real_rect}
 //                           frame_ms_*: intervals between frame starts over the last 120
 //                           frames; frame_work_ms_*: the app's own work in those frames.
 //   window.ganvas.start() / pause() / reset()
-//   window.ganvas.bench({batches: [64, 32, 128, 256], trials: 7, steps: 10})
-//                           Promise of one object per batch size, the same objects as
-//                           `ganvas bench --json` prints (config, batch, threads, iters_per_sec,
-//                           gflops, gemm_gflops, kernel, mflop_per_step, ms_* per phase).
+//   window.ganvas.bench({batches: [64, 32, 128, 256], threads: [1, max], trials: 7, steps: 10})
+//                           Promise of one object per batch size and thread count, the same
+//                           objects as `ganvas bench --json` prints (config, batch, threads,
+//                           iters_per_sec, gflops, gemm_gflops, kernel, mflop_per_step, ms_* per
+//                           phase) plus build. threads defaults to 1 and status().max_threads
+//                           (just 1 in the one-thread build); larger counts are clamped.
 //                           Training pauses meanwhile and resumes afterwards if it was running
 //                           (start() and pause() during a benchmark decide that instead).
 //                           Each batch size runs in one go (a few seconds, longer for big
@@ -94,7 +102,7 @@
         pause: Module.cwrap('ganvas_pause', null, []),
         reset: Module.cwrap('ganvas_reset', null, []),
         status: Module.cwrap('ganvas_status_json', 'number', []),
-        bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number']),
+        bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
         checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
         checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number']),
       };
@@ -104,6 +112,7 @@
 
   // [SECTION] bench()
   const BENCH_DEFAULTS = { batches: [64, 32, 128, 256], trials: 7, steps: 10 };
+  const BENCH_MAX_THREADS = 64;
   const BENCH_MAX_BATCH = 4096;
   let benchRun = null;  // while a benchmark runs: {resume} - whether training restarts after it
 
@@ -116,6 +125,9 @@
       throw new TypeError(`ganvas.bench: batches must be a non-empty array of integers 1..${BENCH_MAX_BATCH}`);
     if (!isCount(o.trials, 1000)) throw new TypeError('ganvas.bench: trials must be an integer 1..1000 (default 7)');
     if (!isCount(o.steps, 10000)) throw new TypeError('ganvas.bench: steps must be an integer 1..10000 (default 10)');
+    if (o.threads !== undefined &&
+        (!Array.isArray(o.threads) || o.threads.length === 0 || !o.threads.every((t) => isCount(t, BENCH_MAX_THREADS))))
+      throw new TypeError(`ganvas.bench: threads must be a non-empty array of integers 1..${BENCH_MAX_THREADS}`);
     return o;
   }
 
@@ -137,15 +149,19 @@
     const native = exportsOrThrow();
     const o = benchOptions(options);
     if (benchRun) throw new Error('ganvas.bench: a benchmark is already running');
-    const run = (benchRun = { resume: JSON.parse(Module.UTF8ToString(native.status())).running });
+    const status = JSON.parse(Module.UTF8ToString(native.status()));
+    const threadCounts = o.threads || (status.max_threads > 1 ? [1, status.max_threads] : [1]);
+    const run = (benchRun = { resume: status.running });
     native.pause();
     try {
       const results = [];
       for (const batch of o.batches) {
-        await afterNextFrame();
-        const result = JSON.parse(Module.UTF8ToString(native.bench(batch, o.trials, o.steps)));
-        if (result.error) throw new Error('ganvas.bench: ' + result.error);
-        results.push(result);
+        for (const threads of threadCounts) {
+          await afterNextFrame();
+          const result = JSON.parse(Module.UTF8ToString(native.bench(batch, o.trials, o.steps, threads)));
+          if (result.error) throw new Error('ganvas.bench: ' + result.error);
+          results.push(result);
+        }
       }
       return results;
     } finally {
@@ -210,7 +226,7 @@
   function loadChosenFile(file) {
     if (file) loadCheckpoint(file).catch((e) => console.warn(e.message));
   }
-  // shell.html places the hidden input before this script, so it exists already.
+  // ganvas.html places the hidden input before this script, so it exists already.
   const picker = document.querySelector('input.ganvas-checkpoint-input');
   if (picker) {
     picker.addEventListener('change', () => {
@@ -266,5 +282,25 @@
       return name;
     },
     loadCheckpoint,
+    build: null,  // set below
   };
+
+  // [SECTION] Which build: threads where the browser lets workers share memory.
+  const wantThreads = new URLSearchParams(window.location.search).get('threads') !== '0';
+  const canThread = window.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const threaded = wantThreads && canThread;
+  window.ganvas.build = {
+    name: threaded ? 'ganvas_mt' : 'ganvas_st',
+    threads: threaded,
+    reason: !wantThreads
+      ? 'one thread: the address says ?threads=0'
+      : canThread
+        ? 'threads: the page is cross-origin isolated'
+        : 'one thread: the page is not cross-origin isolated (its server sends no COOP/COEP headers)',
+  };
+  console.log(`Ganvas: loading ${window.ganvas.build.name}.js (${window.ganvas.build.reason})`);
+  const loader = document.createElement('script');
+  loader.src = window.ganvas.build.name + '.js';
+  loader.onerror = () => fail(`Could not load ${loader.src}; is the page served from the build folder?`);
+  document.body.appendChild(loader);
 })();

@@ -14,6 +14,7 @@
 #include <emscripten/heap.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -22,11 +23,20 @@
 
 #include "app.h"
 #include "bench.h"
+#include "parallel.h"
 #include "window.h"
 
 namespace {
 
 constexpr const char* kAssetsDir = "/assets";  // where web/CMakeLists.txt preloads the digits
+
+// Which of the two page builds this is (web/CMakeLists.txt): ganvas_mt (pthreads, used when the
+// page is cross-origin isolated) or ganvas_st (one thread, everywhere else).
+#if defined(__EMSCRIPTEN_PTHREADS__)
+constexpr const char* kBuildName = "wasm-simd128-threads";
+#else
+constexpr const char* kBuildName = "wasm-simd128";
+#endif
 
 struct WebShell {
     ganvas::Window window;       // declared first: destroyed last, after the app's textures
@@ -132,6 +142,9 @@ std::string status_json(const ganvas::AppStatus& s) {
     json_number(&json, "frame_ms_p95", s.frame_ms_p95);
     json_number(&json, "frame_work_ms_median", s.frame_work_ms_median);
     json_number(&json, "frame_work_ms_p95", s.frame_work_ms_p95);
+    json_number(&json, "threads", s.threads);
+    json_number(&json, "max_threads", s.max_threads);
+    json_string(&json, "build", kBuildName);
     // Memory: the wasm linear memory (grows, never shrinks) and the bytes malloc has handed out.
     json_number(&json, "wasm_memory_bytes", double(emscripten_get_heap_size()));
     json_number(&json, "heap_in_use_bytes", double(mallinfo().uordblks));
@@ -162,22 +175,26 @@ EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
     if (web_shell() && web_shell()->app) web_shell()->app->reset();
 }
 
-// One benchmark row (core/bench.h) for the seed config at `batch`: the JSON line `ganvas bench
-// --json` prints, or {"error": "..."} on bad arguments. Runs synchronously, so the page is
+// One benchmark row (core/bench.h) for the seed config at `batch` on `threads` threads (clamped
+// to what this build has): the JSON line `ganvas bench --json` prints, or {"error": "..."} on bad
+// arguments. Runs synchronously, so the page is
 // frozen meanwhile: the glue calls it once per batch size and lets frames run in between.
 // The pointer stays valid until the next call.
-EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int steps_per_trial) {
+EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int steps_per_trial, int threads) {
     static std::string json;
     ganvas::BenchOptions options;
     options.batch = batch;
+    options.threads = std::min(threads, ganvas::max_threads());
     options.trials = trials;
     options.steps_per_trial = steps_per_trial;
     ganvas::BenchResult result;
     // No data: the benchmark trains on random pixels (the speed does not depend on them).
     const ganvas::Status run = ganvas::bench_run(options, ganvas::Dataset{}, &result);
     if (run) {
-        result.threads = 1;  // this build has no threads
         json = ganvas::bench_result_json(result);
+        json.back() = ',';
+        json_string(&json, "build", kBuildName);
+        json.back() = '}';
     } else {
         json = "{";
         json_string(&json, "error", "batch " + std::to_string(batch) + ": " + run.message);

@@ -5,7 +5,8 @@
 //                                   [--steps 300] [--timeout 120]
 //
 // Starts web/serve.mjs on a free port (unless --url is given), opens the page, awaits
-// window.ganvas.ready, checks the canvas has a WebGL2 context, calls start() and waits for
+// window.ganvas.ready, checks the canvas has a WebGL2 context and that the cross-origin isolated
+// page runs the threaded build (ganvas_mt) on every core, calls start() and waits for
 // status().step >= --steps. Then checks the losses are finite, and - from a real screenshot,
 // cropped to where the app reports it drew them - that the sample grid is not blank, that it
 // changed since step 0, and that the real digits show; that status() reports frame times and
@@ -14,7 +15,8 @@
 // bytes (header length + JSON header naming the generator's tensors), a reset model loads them
 // back at the saved step and trains on, a non-checkpoint and a truncated file are rejected with
 // a message and leave the step unchanged, the hidden file picker loads a file, and
-// downloadCheckpoint() downloads ganvas-step<N>.safetensors. Saves the screenshot, prints the step, seconds and
+// downloadCheckpoint() downloads ganvas-step<N>.safetensors. Last, the page opened with
+// ?threads=0 runs the one-thread build (ganvas_st) and trains. Saves the screenshot, prints the step, seconds and
 // iterations/s, and exits non-zero with a message on any failure, including uncaught page
 // errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,23 +120,29 @@ function checkPerformanceFields(status) {
 
 // A tiny benchmark while training: well-formed results, bad options rejected, training resumed.
 async function checkBench(page) {
-  const { results, statusAfter, badBatch, badTrials } = await page.evaluate(async () => {
+  const { results, statusAfter, badBatch, badTrials, badThreads, maxThreads } = await page.evaluate(async () => {
     const rejection = (p) => p.then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
     const results = await window.ganvas.bench({ batches: [16, 8], trials: 1, steps: 2 });
-    return { results, statusAfter: window.ganvas.status(),
+    return { results, statusAfter: window.ganvas.status(), maxThreads: window.ganvas.status().max_threads,
       badBatch: await rejection(window.ganvas.bench({ batches: [0] })),
-      badTrials: await rejection(window.ganvas.bench({ trials: 1.5 })) };
+      badTrials: await rejection(window.ganvas.bench({ trials: 1.5 })),
+      badThreads: await rejection(window.ganvas.bench({ threads: [0] })) };
   });
-  if (!Array.isArray(results) || results.length !== 2) fail(`bench() returned ${JSON.stringify(results)}`);
+  // One result per batch size and thread count: 1 and every core (just 1 without threads).
+  const threadCounts = maxThreads > 1 ? [1, maxThreads] : [1];
+  const expected = [16, 8].flatMap((batch) => threadCounts.map((threads) => ({ batch, threads })));
+  if (!Array.isArray(results) || results.length !== expected.length) fail(`bench() returned ${JSON.stringify(results)}`);
   results.forEach((r, i) => {
     for (const key of ['batch', 'threads', 'iters_per_sec', 'gflops', 'gemm_gflops', 'mflop_per_step', 'ms_d_forward'])
       if (!Number.isFinite(r[key])) fail(`bench() result ${i} has no number '${key}': ${JSON.stringify(r)}`);
-    if (r.config !== 'seed' || r.batch !== [16, 8][i] || r.threads !== 1 || !(r.iters_per_sec > 0))
+    if (r.config !== 'seed' || r.batch !== expected[i].batch || r.threads !== expected[i].threads ||
+        !(r.iters_per_sec > 0) || r.build !== statusAfter.build)
       fail(`bench() result ${i} is wrong: ${JSON.stringify(r)}`);
   });
   if (!statusAfter.running) fail('training did not resume after bench()');
   if (!badBatch.startsWith('TypeError')) fail(`bench({batches: [0]}) was not rejected: ${badBatch}`);
   if (!badTrials.startsWith('TypeError')) fail(`bench({trials: 1.5}) was not rejected: ${badTrials}`);
+  if (!badThreads.startsWith('TypeError')) fail(`bench({threads: [0]}) was not rejected: ${badThreads}`);
   return results;
 }
 
@@ -239,6 +247,35 @@ async function checkCheckpoints(page, cleanup) {
   return { step, size: saved.size };
 }
 
+// Which build the page loaded (web/ganvas_api.js chooses) and that it trains on every core it has.
+async function checkBuild(page, expected) {
+  const { build, status } = await page.evaluate(() => ({ build: window.ganvas.build, status: window.ganvas.status() }));
+  if (!build || build.name !== expected.name || status.build !== expected.status)
+    fail(`the page loaded ${JSON.stringify(build)} (status().build ${status.build}), expected ${expected.name}`);
+  if (!(status.max_threads >= 1) || status.threads !== status.max_threads)
+    fail(`status() says ${status.threads} of ${status.max_threads} threads: training should use every core`);
+  console.log(`browser_test: ${build.name}.js (${build.reason}), training on ${status.threads} of ` +
+    `${status.max_threads} thread(s)`);
+}
+
+// The same page without threads (?threads=0, as on a server without COOP/COEP headers):
+// the one-thread build loads and trains.
+const ONE_THREAD_STEPS = 30;
+async function checkOneThreadBuild(options, cleanup) {
+  const session = await openGanvas({ dir: options.dir, url: options.url, query: '?threads=0', viewport: VIEWPORT });
+  cleanup.push(() => session.close());
+  const { page } = session;
+  await checkBuild(page, { name: 'ganvas_st', status: 'wasm-simd128' });
+  await page.evaluate(() => window.ganvas.start());
+  const status = await waitForStatus(page, (s) => s.step >= ONE_THREAD_STEPS,
+    `the one-thread build did not reach step ${ONE_THREAD_STEPS}`, 60_000);
+  for (const key of ['d_loss', 'g_loss'])
+    if (!Number.isFinite(status[key])) fail(`one-thread build: ${key} is not finite at step ${status.step}`);
+  session.checkPageErrors();
+  console.log(`browser_test: ganvas_st.js trained to step ${status.step} (${status.iters_per_sec.toFixed(1)} it/s)`);
+  await session.close();
+}
+
 async function run(options, cleanup, state) {
   const session = await openGanvas({ dir: options.dir, url: options.url, viewport: VIEWPORT,
     log: (m) => console.log(`browser_test: ${m}`) });
@@ -256,6 +293,7 @@ async function run(options, cleanup, state) {
   });
   if (!gl) fail('the canvas has no WebGL2 context');
   console.log(`browser_test: WebGL2 on ${gl.renderer}, canvas ${gl.width}x${gl.height}`);
+  await checkBuild(page, { name: 'ganvas_mt', status: 'wasm-simd128-threads' });
 
   // The grids at step 0, to see later that the samples were refreshed while training.
   await sleep(300);
@@ -320,6 +358,8 @@ async function run(options, cleanup, state) {
     `${status.frame_ms_p95.toFixed(0)} ms p95 (work ${status.frame_work_ms_p95.toFixed(0)} ms p95), ` +
     `${status.train_slice_ms.toFixed(0)} ms of training budget per frame; ` +
     `wasm memory ${(status.wasm_memory_bytes / 2 ** 20).toFixed(1)} MiB, ${(status.heap_in_use_bytes / 2 ** 20).toFixed(1)} MiB in use`);
+  await session.close();
+  await checkOneThreadBuild(options, cleanup);
   console.log(`browser_test: PASS - reached step ${stepReached} in ${seconds.toFixed(1)} s ` +
     `(${(stepReached / seconds).toFixed(1)} iterations/s on average, ${rate.toFixed(1)} over the last second; ` +
     `d_loss ${status.d_loss.toFixed(4)}, ` +

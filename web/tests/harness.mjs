@@ -57,7 +57,9 @@ export function startServer(dir) {
 // Serves `dir` (unless `url` is given), opens the page in headless Chromium and awaits
 // window.ganvas.ready. Returns {page, context, url, readySeconds, consoleErrors, pageErrors,
 // checkPageErrors(), close()}. On failure everything started so far is closed again.
-export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, viewport = VIEWPORT, log = () => {} } = {}) {
+// `query` (e.g. '?threads=0') is appended to the page address.
+export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '', viewport = VIEWPORT,
+  log = () => {} } = {}) {
   const { chromium } = await import('playwright-core').catch(() =>
     fail('npm playwright-core is missing: run scripts/setup.sh'));
   const cleanup = [];
@@ -78,6 +80,7 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, viewport 
       cleanup.push(() => server.child.kill());
       session.url = server.url;
     }
+    session.url += query;
     log(`page ${session.url}`);
     const profile = mkdtempSync(join(tmpdir(), 'ganvas-chromium-'));
     cleanup.push(() => rmSync(profile, { recursive: true, force: true }));
