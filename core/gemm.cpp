@@ -2,9 +2,14 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cassert>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -94,6 +99,13 @@ void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) 
 // [SECTION] Micro-kernels: tile(MR x NR) = sum over kk of a[kk] (MR) outer b[kk] (NR).
 // They write the full tile into `tile` (row stride NR); the caller adds it into C.
 
+struct Kernel {
+    const char* id;  // what GANVAS_GEMM_KERNEL and gemm_use_kernel() take
+    int mr, nr;
+    void (*run)(int kc, const float* a, const float* b, float* tile);
+    bool (*supported)();  // can this CPU run it?
+};
+
 #if defined(__wasm_simd128__)
 
 #ifndef GANVAS_WASM_MR  // tile shape, overridable to re-measure: -DGANVAS_WASM_MR=3 -DGANVAS_WASM_NV=3
@@ -123,16 +135,8 @@ void micro_kernel(int kc, const float* a, const float* b, float* tile) {
     for (int r = 0; r < kMr; ++r)
         for (int v = 0; v < kNv; ++v) wasm_v128_store(tile + r * kNr + 4 * v, c[r][v]);
 }
-struct Kernel {
-    int mr, nr;
-    void (*run)(int, const float*, const float*, float*);
-    const char* name;
-};
-Kernel select_kernel() {
-    static char name[32];  // written once, before first use (kernel() below is a static local)
-    std::snprintf(name, sizeof name, "wasm-simd128 %dx%d", kMr, kNr);
-    return {kMr, kNr, micro_kernel, name};
-}
+constexpr const char* kNamePrefix = "";
+const Kernel kKernels[] = {{"wasm-simd128", kMr, kNr, micro_kernel, [] { return true; }}};
 
 #else  // native: GCC vector extensions
 
@@ -190,27 +194,75 @@ __attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, co
     std::memcpy(tile, c, sizeof c);  // c[r][0..1] is row r's 16 floats, rows back to back
 }
 
-struct Kernel {
-    int mr, nr;
-    void (*run)(int, const float*, const float*, float*);
-    const char* name;
+constexpr const char* kNamePrefix = "native ";
+// Best first: the default is the first one the CPU supports. (__builtin_cpu_supports needs a
+// string literal, hence one lambda per kernel.)
+const Kernel kKernels[] = {
+    {"avx2", 6, 16, kernel_avx2_6x16, [] { return bool(__builtin_cpu_supports("avx2")); }},
+    {"sse2", 4, 8, kernel_sse2_4x8, [] { return true; }},  // baseline x86-64
 };
-Kernel select_kernel() {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) return {6, 16, kernel_avx2_6x16, "native avx2 6x16"};
-    return {4, 8, kernel_sse2_4x8, "native sse2 4x8"};
-}
 
 #endif
 
-const Kernel& kernel() {
-    static const Kernel k = select_kernel();  // decided once; constant afterwards
+// [SECTION] Kernel selection
+
+const Kernel* find_kernel(const char* id) {
+    for (const Kernel& k : kKernels)
+        if (std::strcmp(k.id, id) == 0 && k.supported()) return &k;
+    return nullptr;
+}
+
+// The best supported kernel, or the one GANVAS_GEMM_KERNEL names (read once).
+const Kernel* select_kernel() {
+#if !defined(__wasm_simd128__)
+    __builtin_cpu_init();
+#endif
+    if (const char* want = std::getenv("GANVAS_GEMM_KERNEL"); want && *want) {
+        if (const Kernel* k = find_kernel(want)) return k;
+        std::fprintf(stderr, "ganvas: GANVAS_GEMM_KERNEL=%s is not a kernel this CPU runs (it runs:", want);
+        for (const Kernel& k : kKernels)
+            if (k.supported()) std::fprintf(stderr, " %s", k.id);
+        std::fprintf(stderr, "); using the default\n");
+    }
+    for (const Kernel& k : kKernels)
+        if (k.supported()) return &k;
+    return nullptr;  // unreachable: the last kernel is the portable baseline
+}
+
+// The kernel gemm() uses: decided at first use, changed only by gemm_use_kernel().
+std::atomic<const Kernel*>& current_kernel() {
+    static std::atomic<const Kernel*> k{select_kernel()};
     return k;
 }
+const Kernel& kernel() { return *current_kernel().load(std::memory_order_relaxed); }
 
 }  // namespace
 
-const char* gemm_kernel_name() { return kernel().name; }
+const char* gemm_kernel_name() {
+    constexpr size_t count = sizeof kKernels / sizeof kKernels[0];
+    static const auto names = [] {  // "native avx2 6x16", "wasm-simd128 2x16"
+        std::array<std::string, count> n;
+        for (size_t i = 0; i < count; ++i) {
+            const Kernel& k = kKernels[i];
+            n[i] = std::string(kNamePrefix) + k.id + " " + std::to_string(k.mr) + "x" + std::to_string(k.nr);
+        }
+        return n;
+    }();
+    return names[size_t(&kernel() - kKernels)].c_str();
+}
+
+std::vector<std::string> gemm_kernels() {
+    std::vector<std::string> ids;
+    for (const Kernel& k : kKernels)
+        if (k.supported()) ids.push_back(k.id);
+    return ids;
+}
+
+bool gemm_use_kernel(const std::string& id) {
+    const Kernel* k = find_kernel(id.c_str());
+    if (k) current_kernel().store(k, std::memory_order_relaxed);
+    return k != nullptr;
+}
 
 void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
           int ldc, bool accumulate) {

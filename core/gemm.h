@@ -20,6 +20,9 @@
 // all kernels, natively and in wasm, give the same bits - a run replays exactly anywhere.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace ganvas {
 
 enum class Op { None, Transpose };
@@ -27,7 +30,18 @@ enum class Op { None, Transpose };
 void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
           int ldc, bool accumulate);
 
-// Name of the micro-kernel gemm() uses on this machine, for benchmarks and logs.
+// Name of the micro-kernel gemm() uses on this machine, for benchmarks and logs
+// ("native avx2 6x16").
 const char* gemm_kernel_name();
+
+// Kernel choice, to compare kernels' speeds and bits. Ids: "avx2", "sse2" natively,
+// "wasm-simd128" in wasm. gemm() uses the best kernel the CPU runs, unless the environment
+// variable GANVAS_GEMM_KERNEL names another supported one (read once, at the first gemm()):
+//   GANVAS_GEMM_KERNEL=avx2 build/native/cli/ganvas bench --batches 64
+// Ids of the kernels this CPU runs, best first; the last is the portable baseline.
+std::vector<std::string> gemm_kernels();
+// Makes gemm() use kernel `id` from now on; false (and no change) if this CPU cannot run it.
+// For tests and benchmarks: call it while no other thread is inside gemm().
+bool gemm_use_kernel(const std::string& id);
 
 }  // namespace ganvas
