@@ -97,12 +97,14 @@ void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) 
 }
 
 // [SECTION] Micro-kernels: tile(MR x NR) = sum over kk of a[kk] (MR) outer b[kk] (NR).
-// They write the full tile into `tile` (row stride NR); the caller adds it into C.
+// Each sums from zero, then writes its tile into C (row stride ldc) or, with `add`, adds it to
+// C: C + tile, as the sum of the next K block must be added. Writing straight from registers
+// saves a round trip through memory; the driver passes a scratch tile for partial edge tiles.
 
 struct Kernel {
     const char* id;  // what GANVAS_GEMM_KERNEL and gemm_use_kernel() take
     int mr, nr;
-    void (*run)(int kc, const float* a, const float* b, float* tile);
+    void (*run)(int kc, const float* a, const float* b, float* c, int ldc, bool add);
     bool (*supported)();  // can this CPU run it?
 };
 
@@ -118,7 +120,7 @@ constexpr int kMr = GANVAS_WASM_MR, kNv = GANVAS_WASM_NV, kNr = 4 * kNv;
 // interleaved rounds on a loaded 2-core machine: 2x16 23.2, 3x12 20.3, 4x8 15.5; 6x8 and
 // 4x12 spill and run at half speed. 2x16 also divides the seed's shapes exactly (batch 64,
 // widths multiple of 16).
-void micro_kernel(int kc, const float* a, const float* b, float* tile) {
+void micro_kernel(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
     v128_t c[kMr][kNv];
     for (int r = 0; r < kMr; ++r)
         for (int v = 0; v < kNv; ++v) c[r][v] = wasm_f32x4_splat(0.0f);
@@ -132,8 +134,11 @@ void micro_kernel(int kc, const float* a, const float* b, float* tile) {
         a += kMr;
         b += kNr;
     }
-    for (int r = 0; r < kMr; ++r)
-        for (int v = 0; v < kNv; ++v) wasm_v128_store(tile + r * kNr + 4 * v, c[r][v]);
+    for (int r = 0; r < kMr; ++r, out += ldc)
+        for (int v = 0; v < kNv; ++v) {
+            float* p = out + 4 * v;
+            wasm_v128_store(p, add ? wasm_f32x4_add(wasm_v128_load(p), c[r][v]) : c[r][v]);
+        }
 }
 constexpr const char* kNamePrefix = "";
 const Kernel kKernels[] = {{"wasm-simd128", kMr, kNr, micro_kernel, [] { return true; }}};
@@ -155,7 +160,7 @@ inline void store(float* p, V v) {
 }
 
 // Baseline x86-64 (SSE2): 4x8, eight 128-bit accumulators.
-void kernel_sse2_4x8(int kc, const float* a, const float* b, float* tile) {
+void kernel_sse2_4x8(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
     v4f c[4][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
         const v4f b0 = load<v4f>(b), b1 = load<v4f>(b + 4);
@@ -167,14 +172,13 @@ void kernel_sse2_4x8(int kc, const float* a, const float* b, float* tile) {
         a += 4;
         b += 8;
     }
-    for (int r = 0; r < 4; ++r) {
-        store(tile + r * 8, c[r][0]);
-        store(tile + r * 8 + 4, c[r][1]);
-    }
+    for (int r = 0; r < 4; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) store(out + 4 * v, add ? load<v4f>(out + 4 * v) + c[r][v] : c[r][v]);
 }
 
 // AVX2: 6x16, twelve 256-bit accumulators (of 16 registers).
-__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* tile) {
+__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* out, int ldc,
+                                                      bool add) {
     v8f c[6][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
         v8f b0, b1;  // memcpy, not load<>(): a v8f return value outside AVX code changes the ABI
@@ -191,7 +195,16 @@ __attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, co
         a += 6;
         b += 16;
     }
-    std::memcpy(tile, c, sizeof c);  // c[r][0..1] is row r's 16 floats, rows back to back
+    for (int r = 0; r < 6; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) {
+            v8f x = c[r][v];
+            if (add) {
+                v8f old;
+                std::memcpy(&old, out + 8 * v, sizeof old);
+                x = old + x;
+            }
+            std::memcpy(out + 8 * v, &x, sizeof x);
+        }
 }
 
 // AVX-512: 8x32, sixteen 512-bit accumulators (of 32 registers), the same loop as AVX2 with
@@ -201,7 +214,8 @@ __attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, co
 // GFLOP/s at the seed's shapes, five interleaved rounds on a noisy 2-core Zen 5 (AVX2 6x16:
 // 58): 8x32 131, 6x32 127, 8x48 127, 12x32 122; 16x16 and 4x64 ran ~95-110 in a first round.
 typedef float v16f __attribute__((vector_size(64)));
-__attribute__((target("avx512f"))) void kernel_avx512_8x32(int kc, const float* a, const float* b, float* tile) {
+__attribute__((target("avx512f"))) void kernel_avx512_8x32(int kc, const float* a, const float* b, float* out,
+                                                           int ldc, bool add) {
     v16f c[8][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
         v16f b0, b1;
@@ -216,7 +230,16 @@ __attribute__((target("avx512f"))) void kernel_avx512_8x32(int kc, const float* 
         a += 8;
         b += 32;
     }
-    std::memcpy(tile, c, sizeof c);
+    for (int r = 0; r < 8; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) {
+            v16f x = c[r][v];
+            if (add) {
+                v16f old;
+                std::memcpy(&old, out + 16 * v, sizeof old);
+                x = old + x;
+            }
+            std::memcpy(out + 16 * v, &x, sizeof x);
+        }
 }
 
 constexpr const char* kNamePrefix = "native ";
@@ -321,8 +344,13 @@ void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b,
                     const float* bp = b_pack + size_t(jr) * kc;
                     for (int ir = 0; ir < mc; ir += mr) {
                         const int rows = std::min(mr, mc - ir);
-                        kern.run(kc, a_pack + size_t(ir) * kc, bp, tile);
+                        const float* ap = a_pack + size_t(ir) * kc;
                         float* c_tile = c + size_t(ic + ir) * ldc + jc + jr;
+                        if (rows == mr && cols == nr) {  // a whole tile: the kernel writes C itself
+                            kern.run(kc, ap, bp, c_tile, ldc, add);
+                            continue;
+                        }
+                        kern.run(kc, ap, bp, tile, nr, false);  // an edge: only part of it is C
                         for (int r = 0; r < rows; ++r) {
                             float* c_row = c_tile + size_t(r) * ldc;
                             const float* t_row = tile + r * nr;
