@@ -28,31 +28,11 @@ constexpr int MR_MAX = 8, NR_MAX = 32;
 
 // [SECTION] Packing
 
-// Packs rows [0, mc) x cols [0, kc) of op(A) into panels of `mr` rows: panel p holds
-// op(A)[p*mr + r][kk] at out[p*mr*kc + kk*mr + r]; missing rows are zero.
-void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) {
-    for (int p = 0; p < mc; p += mr) {
-        const int rows = std::min(mr, mc - p);
-        if (op == Op::None) {  // read each source row contiguously, scatter into the panel
-            for (int r = 0; r < rows; ++r) {
-                const float* src = a + size_t(p + r) * lda;
-                for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = src[kk];
-            }
-        } else {
-            for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * mr, a + size_t(kk) * lda + p, sizeof(float) * rows);
-        }
-        for (int r = rows; r < mr; ++r)
-            for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = 0.0f;
-        out += size_t(mr) * kc;
-    }
-}
-
-// Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
-// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
 typedef float f32x4 __attribute__((vector_size(16)));
 
 // out[q * stride + i] = rows[i][q] for a 4x4 block: four row loads, eight shuffles, four
-// stores, instead of sixteen scalar scatters. __builtin_shufflevector exists in GCC >= 12
+// stores, instead of sixteen scalar scatters (both packings transpose: A when op(A) = A,
+// B when op(B) = B^T). __builtin_shufflevector exists in GCC >= 12
 // and clang, so native SSE and wasm SIMD128 share this code.
 inline void transpose_4x4(const float* r0, const float* r1, const float* r2, const float* r3, float* out,
                           int stride) {
@@ -71,6 +51,34 @@ inline void transpose_4x4(const float* r0, const float* r1, const float* r2, con
     std::memcpy(out + 3 * stride, &o3, 16);
 }
 
+// Packs rows [0, mc) x cols [0, kc) of op(A) into panels of `mr` rows: panel p holds
+// op(A)[p*mr + r][kk] at out[p*mr*kc + kk*mr + r]; missing rows are zero.
+void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) {
+    for (int p = 0; p < mc; p += mr) {
+        const int rows = std::min(mr, mc - p);
+        if (op == Op::None) {  // out[kk][r] = row r's kk: transpose 4x4 blocks, then the ragged edges
+            const int rows4 = rows & ~3, kc4 = kc & ~3;
+            for (int r = 0; r < rows4; r += 4) {
+                const float* r0 = a + size_t(p + r) * lda;
+                for (int kk = 0; kk < kc4; kk += 4)
+                    transpose_4x4(r0 + kk, r0 + lda + kk, r0 + 2 * size_t(lda) + kk, r0 + 3 * size_t(lda) + kk,
+                                  out + kk * mr + r, mr);
+            }
+            for (int r = 0; r < rows; ++r) {
+                const float* src = a + size_t(p + r) * lda;
+                for (int kk = (r < rows4 ? kc4 : 0); kk < kc; ++kk) out[kk * mr + r] = src[kk];
+            }
+        } else {
+            for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * mr, a + size_t(kk) * lda + p, sizeof(float) * rows);
+        }
+        for (int r = rows; r < mr; ++r)
+            for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = 0.0f;
+        out += size_t(mr) * kc;
+    }
+}
+
+// Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
+// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
 void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) {
     for (int p = 0; p < nc; p += nr) {
         const int cols = std::min(nr, nc - p);
