@@ -2,9 +2,14 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cassert>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "parallel.h"
 
@@ -17,39 +22,19 @@ namespace ganvas {
 namespace {
 
 // Block sizes: an A block (MC x KC) and a B block (KC x NC) of floats live on the stack.
-// KC x NR of B (8 KB at NR=8) and MR x KC of A stay in L1 while the micro-kernel runs.
+// KC x NR of B (32 KB at NR=32) and MR x KC of A stay in L1/L2 while the micro-kernel runs.
 constexpr int KC = 256;
-constexpr int MC = 72;   // multiple of 4 and 6
-constexpr int NC = 512;  // multiple of 8 and 16
-constexpr int MR_MAX = 8, NR_MAX = 16;
+constexpr int MC = 72;   // multiple of every MR: 4, 6, 8 (and wasm's 2)
+constexpr int NC = 512;  // multiple of every NR: 8, 16, 32
+constexpr int MR_MAX = 8, NR_MAX = 32;
 
 // [SECTION] Packing
 
-// Packs rows [0, mc) x cols [0, kc) of op(A) into panels of `mr` rows: panel p holds
-// op(A)[p*mr + r][kk] at out[p*mr*kc + kk*mr + r]; missing rows are zero.
-void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) {
-    for (int p = 0; p < mc; p += mr) {
-        const int rows = std::min(mr, mc - p);
-        if (op == Op::None) {  // read each source row contiguously, scatter into the panel
-            for (int r = 0; r < rows; ++r) {
-                const float* src = a + size_t(p + r) * lda;
-                for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = src[kk];
-            }
-        } else {
-            for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * mr, a + size_t(kk) * lda + p, sizeof(float) * rows);
-        }
-        for (int r = rows; r < mr; ++r)
-            for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = 0.0f;
-        out += size_t(mr) * kc;
-    }
-}
-
-// Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
-// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
 typedef float f32x4 __attribute__((vector_size(16)));
 
 // out[q * stride + i] = rows[i][q] for a 4x4 block: four row loads, eight shuffles, four
-// stores, instead of sixteen scalar scatters. __builtin_shufflevector exists in GCC >= 12
+// stores, instead of sixteen scalar scatters (both packings transpose: A when op(A) = A,
+// B when op(B) = B^T). __builtin_shufflevector exists in GCC >= 12
 // and clang, so native SSE and wasm SIMD128 share this code.
 inline void transpose_4x4(const float* r0, const float* r1, const float* r2, const float* r3, float* out,
                           int stride) {
@@ -68,6 +53,34 @@ inline void transpose_4x4(const float* r0, const float* r1, const float* r2, con
     std::memcpy(out + 3 * stride, &o3, 16);
 }
 
+// Packs rows [0, mc) x cols [0, kc) of op(A) into panels of `mr` rows: panel p holds
+// op(A)[p*mr + r][kk] at out[p*mr*kc + kk*mr + r]; missing rows are zero.
+void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) {
+    for (int p = 0; p < mc; p += mr) {
+        const int rows = std::min(mr, mc - p);
+        if (op == Op::None) {  // out[kk][r] = row r's kk: transpose 4x4 blocks, then the ragged edges
+            const int rows4 = rows & ~3, kc4 = kc & ~3;
+            for (int r = 0; r < rows4; r += 4) {
+                const float* r0 = a + size_t(p + r) * lda;
+                for (int kk = 0; kk < kc4; kk += 4)
+                    transpose_4x4(r0 + kk, r0 + lda + kk, r0 + 2 * size_t(lda) + kk, r0 + 3 * size_t(lda) + kk,
+                                  out + kk * mr + r, mr);
+            }
+            for (int r = 0; r < rows; ++r) {
+                const float* src = a + size_t(p + r) * lda;
+                for (int kk = (r < rows4 ? kc4 : 0); kk < kc; ++kk) out[kk * mr + r] = src[kk];
+            }
+        } else {
+            for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * mr, a + size_t(kk) * lda + p, sizeof(float) * rows);
+        }
+        for (int r = rows; r < mr; ++r)
+            for (int kk = 0; kk < kc; ++kk) out[kk * mr + r] = 0.0f;
+        out += size_t(mr) * kc;
+    }
+}
+
+// Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
+// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
 void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) {
     for (int p = 0; p < nc; p += nr) {
         const int cols = std::min(nr, nc - p);
@@ -94,7 +107,16 @@ void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) 
 }
 
 // [SECTION] Micro-kernels: tile(MR x NR) = sum over kk of a[kk] (MR) outer b[kk] (NR).
-// They write the full tile into `tile` (row stride NR); the caller adds it into C.
+// Each sums from zero, then writes its tile into C (row stride ldc) or, with `add`, adds it to
+// C: C + tile, as the sum of the next K block must be added. Writing straight from registers
+// saves a round trip through memory; the driver passes a scratch tile for partial edge tiles.
+
+struct Kernel {
+    const char* id;  // what GANVAS_GEMM_KERNEL and gemm_use_kernel() take
+    int mr, nr;
+    void (*run)(int kc, const float* a, const float* b, float* c, int ldc, bool add);
+    bool (*supported)();  // can this CPU run it?
+};
 
 #if defined(__wasm_simd128__)
 
@@ -108,7 +130,7 @@ constexpr int kMr = GANVAS_WASM_MR, kNv = GANVAS_WASM_NV, kNr = 4 * kNv;
 // interleaved rounds on a loaded 2-core machine: 2x16 23.2, 3x12 20.3, 4x8 15.5; 6x8 and
 // 4x12 spill and run at half speed. 2x16 also divides the seed's shapes exactly (batch 64,
 // widths multiple of 16).
-void micro_kernel(int kc, const float* a, const float* b, float* tile) {
+void micro_kernel(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
     v128_t c[kMr][kNv];
     for (int r = 0; r < kMr; ++r)
         for (int v = 0; v < kNv; ++v) c[r][v] = wasm_f32x4_splat(0.0f);
@@ -122,19 +144,14 @@ void micro_kernel(int kc, const float* a, const float* b, float* tile) {
         a += kMr;
         b += kNr;
     }
-    for (int r = 0; r < kMr; ++r)
-        for (int v = 0; v < kNv; ++v) wasm_v128_store(tile + r * kNr + 4 * v, c[r][v]);
+    for (int r = 0; r < kMr; ++r, out += ldc)
+        for (int v = 0; v < kNv; ++v) {
+            float* p = out + 4 * v;
+            wasm_v128_store(p, add ? wasm_f32x4_add(wasm_v128_load(p), c[r][v]) : c[r][v]);
+        }
 }
-struct Kernel {
-    int mr, nr;
-    void (*run)(int, const float*, const float*, float*);
-    const char* name;
-};
-Kernel select_kernel() {
-    static char name[32];  // written once, before first use (kernel() below is a static local)
-    std::snprintf(name, sizeof name, "wasm-simd128 %dx%d", kMr, kNr);
-    return {kMr, kNr, micro_kernel, name};
-}
+constexpr const char* kNamePrefix = "";
+const Kernel kKernels[] = {{"wasm-simd128", kMr, kNr, micro_kernel, [] { return true; }}};
 
 #else  // native: GCC vector extensions
 
@@ -153,7 +170,7 @@ inline void store(float* p, V v) {
 }
 
 // Baseline x86-64 (SSE2): 4x8, eight 128-bit accumulators.
-void kernel_sse2_4x8(int kc, const float* a, const float* b, float* tile) {
+void kernel_sse2_4x8(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
     v4f c[4][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
         const v4f b0 = load<v4f>(b), b1 = load<v4f>(b + 4);
@@ -165,14 +182,13 @@ void kernel_sse2_4x8(int kc, const float* a, const float* b, float* tile) {
         a += 4;
         b += 8;
     }
-    for (int r = 0; r < 4; ++r) {
-        store(tile + r * 8, c[r][0]);
-        store(tile + r * 8 + 4, c[r][1]);
-    }
+    for (int r = 0; r < 4; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) store(out + 4 * v, add ? load<v4f>(out + 4 * v) + c[r][v] : c[r][v]);
 }
 
 // AVX2: 6x16, twelve 256-bit accumulators (of 16 registers).
-__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* tile) {
+__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* out, int ldc,
+                                                      bool add) {
     v8f c[6][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
         v8f b0, b1;  // memcpy, not load<>(): a v8f return value outside AVX code changes the ABI
@@ -189,26 +205,95 @@ __attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, co
         a += 6;
         b += 16;
     }
-    std::memcpy(tile, c, sizeof c);  // c[r][0..1] is row r's 16 floats, rows back to back
+    for (int r = 0; r < 6; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) {
+            v8f x = c[r][v];
+            if (add) {
+                v8f old;
+                std::memcpy(&old, out + 8 * v, sizeof old);
+                x = old + x;
+            }
+            std::memcpy(out + 8 * v, &x, sizeof x);
+        }
 }
 
-struct Kernel {
-    int mr, nr;
-    void (*run)(int, const float*, const float*, float*);
-    const char* name;
-};
-Kernel select_kernel() {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) return {6, 16, kernel_avx2_6x16, "native avx2 6x16"};
-    return {4, 8, kernel_sse2_4x8, "native sse2 4x8"};
+// AVX-512: 8x32, sixteen 512-bit accumulators (of 32 registers), the same loop as AVX2 with
+// vectors twice as wide. Per k: 2 loads of B, 8 broadcasts of A, 16 multiplies, 16 adds -
+// Zen 5 runs two 512-bit multiplies and two adds per cycle, so the loads are not the limit.
+// Eight rows divide the batch (64) and every width of the seed model exactly. Median GEMM
+// GFLOP/s at the seed's shapes, five interleaved rounds on a noisy 2-core Zen 5 (AVX2 6x16:
+// 58): 8x32 131, 6x32 127, 8x48 127, 12x32 122; 16x16 and 4x64 ran ~95-110 in a first round.
+typedef float v16f __attribute__((vector_size(64)));
+__attribute__((target("avx512f"))) void kernel_avx512_8x32(int kc, const float* a, const float* b, float* out,
+                                                           int ldc, bool add) {
+    v16f c[8][2] = {};
+    for (int kk = 0; kk < kc; ++kk) {
+        v16f b0, b1;
+        std::memcpy(&b0, b, sizeof b0);
+        std::memcpy(&b1, b + 16, sizeof b1);
+        for (int r = 0; r < 8; ++r) {
+            const float s = a[r];
+            const v16f ar = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+            c[r][0] += ar * b0;  // multiply, then add, as above
+            c[r][1] += ar * b1;
+        }
+        a += 8;
+        b += 32;
+    }
+    for (int r = 0; r < 8; ++r, out += ldc)
+        for (int v = 0; v < 2; ++v) {
+            v16f x = c[r][v];
+            if (add) {
+                v16f old;
+                std::memcpy(&old, out + 16 * v, sizeof old);
+                x = old + x;
+            }
+            std::memcpy(out + 16 * v, &x, sizeof x);
+        }
 }
+
+constexpr const char* kNamePrefix = "native ";
+// Best first: the default is the first one the CPU supports. (__builtin_cpu_supports needs a
+// string literal, hence one lambda per kernel.)
+const Kernel kKernels[] = {
+    {"avx512", 8, 32, kernel_avx512_8x32, [] { return bool(__builtin_cpu_supports("avx512f")); }},
+    {"avx2", 6, 16, kernel_avx2_6x16, [] { return bool(__builtin_cpu_supports("avx2")); }},
+    {"sse2", 4, 8, kernel_sse2_4x8, [] { return true; }},  // baseline x86-64
+};
 
 #endif
 
-const Kernel& kernel() {
-    static const Kernel k = select_kernel();  // decided once; constant afterwards
+// [SECTION] Kernel selection
+
+const Kernel* find_kernel(const char* id) {
+    for (const Kernel& k : kKernels)
+        if (std::strcmp(k.id, id) == 0 && k.supported()) return &k;
+    return nullptr;
+}
+
+// The best supported kernel, or the one GANVAS_GEMM_KERNEL names (read once).
+const Kernel* select_kernel() {
+#if !defined(__wasm_simd128__)
+    __builtin_cpu_init();
+#endif
+    if (const char* want = std::getenv("GANVAS_GEMM_KERNEL"); want && *want) {
+        if (const Kernel* k = find_kernel(want)) return k;
+        std::fprintf(stderr, "ganvas: GANVAS_GEMM_KERNEL=%s is not a kernel this CPU runs (it runs:", want);
+        for (const Kernel& k : kKernels)
+            if (k.supported()) std::fprintf(stderr, " %s", k.id);
+        std::fprintf(stderr, "); using the default\n");
+    }
+    for (const Kernel& k : kKernels)
+        if (k.supported()) return &k;
+    return nullptr;  // unreachable: the last kernel is the portable baseline
+}
+
+// The kernel gemm() uses: decided at first use, changed only by gemm_use_kernel().
+std::atomic<const Kernel*>& current_kernel() {
+    static std::atomic<const Kernel*> k{select_kernel()};
     return k;
 }
+const Kernel& kernel() { return *current_kernel().load(std::memory_order_relaxed); }
 
 // [SECTION] The driver: one thread's product, then the split over threads.
 
@@ -243,8 +328,13 @@ void gemm_one_thread(int m, int n, int k, const float* a, int lda, Op op_a, cons
                     const float* bp = b_pack + size_t(jr) * kc;
                     for (int ir = 0; ir < mc; ir += mr) {
                         const int rows = std::min(mr, mc - ir);
-                        kern.run(kc, a_pack + size_t(ir) * kc, bp, tile);
+                        const float* ap = a_pack + size_t(ir) * kc;
                         float* c_tile = c + size_t(ic + ir) * ldc + jc + jr;
+                        if (rows == mr && cols == nr) {  // a whole tile: the kernel writes C itself
+                            kern.run(kc, ap, bp, c_tile, ldc, add);
+                            continue;
+                        }
+                        kern.run(kc, ap, bp, tile, nr, false);  // an edge: only part of it is C
                         for (int r = 0; r < rows; ++r) {
                             float* c_row = c_tile + size_t(r) * ldc;
                             const float* t_row = tile + r * nr;
@@ -287,7 +377,31 @@ constexpr double kMinParallelFlops = 1.0e6;
 
 }  // namespace
 
-const char* gemm_kernel_name() { return kernel().name; }
+const char* gemm_kernel_name() {
+    constexpr size_t count = sizeof kKernels / sizeof kKernels[0];
+    static const auto names = [] {  // "native avx2 6x16", "wasm-simd128 2x16"
+        std::array<std::string, count> n;
+        for (size_t i = 0; i < count; ++i) {
+            const Kernel& k = kKernels[i];
+            n[i] = std::string(kNamePrefix) + k.id + " " + std::to_string(k.mr) + "x" + std::to_string(k.nr);
+        }
+        return n;
+    }();
+    return names[size_t(&kernel() - kKernels)].c_str();
+}
+
+std::vector<std::string> gemm_kernels() {
+    std::vector<std::string> ids;
+    for (const Kernel& k : kKernels)
+        if (k.supported()) ids.push_back(k.id);
+    return ids;
+}
+
+bool gemm_use_kernel(const std::string& id) {
+    const Kernel* k = find_kernel(id.c_str());
+    if (k) current_kernel().store(k, std::memory_order_relaxed);
+    return k != nullptr;
+}
 
 void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
           int ldc, bool accumulate) {

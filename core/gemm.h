@@ -12,13 +12,17 @@
 // tall, each k-major, so the micro-kernel streams both with unit stride; packing also
 // absorbs the transpositions. The micro-kernel keeps an MR x NR tile of C in registers:
 //   - wasm: 2x16 with WebAssembly SIMD128 intrinsics (wasm_simd128.h);
-//   - native: 6x16 with AVX2 when the CPU has it (chosen at run time, so the binary stays
-//     portable), else 4x8 with SSE2 through GCC vector extensions.
+//   - native, chosen at run time so the binary stays portable (no -march): 8x32 with AVX-512
+//     when the CPU has avx512f, else 6x16 with AVX2, else 4x8 with SSE2 (baseline x86-64),
+//     all through GCC vector extensions.
 // Packing buffers are fixed-size blocks on the stack: no heap allocation, ever.
 // Every C element is one sequential sum, identical for every kernel: k ascending within a K
 // block, blocks added in order, a multiply then an add (never FMA, which wasm SIMD lacks). So
 // all kernels, natively and in wasm, give the same bits - a run replays exactly anywhere.
 #pragma once
+
+#include <string>
+#include <vector>
 
 namespace ganvas {
 
@@ -27,7 +31,18 @@ enum class Op { None, Transpose };
 void gemm(int m, int n, int k, const float* a, int lda, Op op_a, const float* b, int ldb, Op op_b, float* c,
           int ldc, bool accumulate);
 
-// Name of the micro-kernel gemm() uses on this machine, for benchmarks and logs.
+// Name of the micro-kernel gemm() uses on this machine, for benchmarks and logs
+// ("native avx512 8x32").
 const char* gemm_kernel_name();
+
+// Kernel choice, to compare kernels' speeds and bits. Ids: "avx512", "avx2", "sse2" natively,
+// "wasm-simd128" in wasm. gemm() uses the best kernel the CPU runs, unless the environment
+// variable GANVAS_GEMM_KERNEL names another supported one (read once, at the first gemm()):
+//   GANVAS_GEMM_KERNEL=avx2 build/native/cli/ganvas bench --batches 64
+// Ids of the kernels this CPU runs, best first; the last is the portable baseline.
+std::vector<std::string> gemm_kernels();
+// Makes gemm() use kernel `id` from now on; false (and no change) if this CPU cannot run it.
+// For tests and benchmarks: call it while no other thread is inside gemm().
+bool gemm_use_kernel(const std::string& id);
 
 }  // namespace ganvas

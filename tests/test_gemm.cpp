@@ -5,7 +5,10 @@
 // and a wrong index or a missed tile gives errors of order 1.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "gemm.h"
@@ -57,5 +60,62 @@ TEST_CASE("gemm matches a triple loop for every transposition and awkward sizes"
                 }
             }
         }
+    }
+}
+
+namespace {
+// Makes the kernel that was in use when it was built current again when it goes out of scope.
+struct RestoreKernel {
+    std::string name = gemm_kernel_name();
+    ~RestoreKernel() {
+        for (const std::string& id : gemm_kernels())
+            if (gemm_use_kernel(id) && name == gemm_kernel_name()) return;
+    }
+};
+}  // namespace
+
+// Bit-identity is the contract (gemm.h): a run must replay exactly on any CPU and in wasm.
+// The pinned hashes of test_determinism check it for the default kernel; this checks every
+// kernel the CPU has, on the products of a training step (seed model, batch 64 and a ragged
+// 37) in every transposition case, and on sizes that leave partial tiles and K blocks.
+TEST_CASE("every kernel gives the same bits as the portable baseline", "[gemm]") {
+    const RestoreKernel restore;
+    const std::vector<std::string> kernels = gemm_kernels();
+    const std::string baseline = kernels.back();
+    INFO("kernels: " << kernels.size() << ", baseline " << baseline);
+    std::vector<std::array<int, 3>> shapes = {{1, 1, 1}, {7, 13, 5}, {73, 17, 300}, {130, 9, 257}, {9, 70, 600}};
+    const ganvas::GanConfig config;  // the seed model
+    for (int batch : {64, 37})
+        for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
+            for (const LayerSpec& l : layers) {
+                if (l.kind != LayerKind::Linear) continue;
+                shapes.push_back({batch, l.features_out, l.features_in});  // forward
+                shapes.push_back({batch, l.features_in, l.features_out});  // input grad
+                shapes.push_back({l.features_out, l.features_in, batch});  // weight grad
+            }
+    for (const auto& s : shapes) {
+        const int m = s[0], n = s[1], k = s[2];
+        for (Op op_a : {Op::None, Op::Transpose})
+            for (Op op_b : {Op::None, Op::Transpose}) {
+                const int lda = op_a == Op::None ? k : m, ldb = op_b == Op::None ? n : k;
+                const auto a = ganvas_test::random_values(size_t(m) * k, 3);
+                const auto b = ganvas_test::random_values(size_t(k) * n, 4);
+                const auto c0 = ganvas_test::random_values(size_t(m) * n, 5);
+                for (bool accumulate : {false, true}) {
+                    auto run = [&](const std::string& id) {
+                        REQUIRE(gemm_use_kernel(id));
+                        std::vector<float> c = c0;
+                        gemm(m, n, k, a.data(), lda, op_a, b.data(), ldb, op_b, c.data(), n, accumulate);
+                        return c;
+                    };
+                    const std::vector<float> want = run(baseline);
+                    for (const std::string& id : kernels) {
+                        const std::vector<float> got = run(id);
+                        INFO("kernel " << id << " m " << m << " n " << n << " k " << k << " op_a " << int(op_a)
+                                       << " op_b " << int(op_b) << " accumulate " << accumulate);
+                        CHECK(std::memcmp(got.data(), want.data(), sizeof(float) * want.size()) == 0);
+                    }
+                }
+            }
     }
 }
