@@ -124,8 +124,13 @@ void LossHistory::clear() {
 
 // [SECTION] App: model, data, controls
 
+int app_default_threads() {
+    return TrainerThread::available() ? std::max(1, max_threads() - 1) : max_threads();
+}
+
 App::App(const AppConfig& config) : config_(config) {
-    set_threads(config_.threads > 0 ? config_.threads : max_threads());
+    if (TrainerThread::available()) trainer_ = std::make_unique<TrainerThread>();
+    ganvas::set_threads(config_.threads > 0 ? config_.threads : app_default_threads());
     if (!gan_config_preset(config_.preset, &gan_config_)) {
         error_ = "Unknown model preset '" + config_.preset + "'.";
         return;
@@ -167,6 +172,7 @@ App::App(const AppConfig& config) : config_(config) {
 void App::build_model() { adopt_model(std::make_unique<Gan>(gan_config_, config_.seed)); }
 
 void App::adopt_model(std::unique_ptr<Gan> gan) {
+    if (trainer_) trainer_->park();  // it may be using the model we are about to replace
     gan_ = std::move(gan);
     gan_config_ = gan_->config();
     noise_.resize(kGridCount, gan_config_.latent_dim);
@@ -178,6 +184,7 @@ void App::adopt_model(std::unique_ptr<Gan> gan) {
     iters_per_sec_ = 0;
     step_seconds_ = 0;  // another config may step at another speed
     preview_dirty_ = true;
+    if (trainer_) trainer_->attach(gan_.get(), &data_, &noise_);
 }
 
 void App::start() {
@@ -186,9 +193,14 @@ void App::start() {
     message_.clear();
     rate_start_ = Clock::now();
     rate_start_step_ = gan_->step();
+    if (trainer_) resume_trainer();
 }
 
 void App::pause() {
+    if (trainer_) {
+        trainer_->park();
+        collect_trained();  // the last iterations, so the figures shown are the final ones
+    }
     running_ = false;
     iters_per_sec_ = 0;
     preview_dirty_ = true;  // show the samples of the exact step training stopped at
@@ -204,8 +216,39 @@ void App::reset() {
 
 std::vector<uint8_t> App::save_checkpoint() {
     if (!gan_) return {};
+    if (trainer_) {
+        trainer_->park();
+        collect_trained();
+    }
     if (gan_->mid_iteration()) finish_iteration();  // a checkpoint holds whole iterations only
-    return checkpoint_serialize(*gan_);
+    std::vector<uint8_t> bytes = checkpoint_serialize(*gan_);
+    if (trainer_ && running_) resume_trainer();
+    return bytes;
+}
+
+void App::set_threads(int n) {
+    const bool resume = trainer_ && running_;
+    if (resume) trainer_->park();  // the thread count changes between steps only
+    ganvas::set_threads(std::clamp(n, 1, max_threads()));
+    if (resume) resume_trainer();
+}
+
+void App::resume_trainer() {
+    report_.step = gan_->step();  // what status() shows until the trainer's next report
+    report_.epoch = gan_->epoch();
+    trainer_->resume();
+}
+
+int64_t App::current_step() const {
+    if (!gan_) return 0;
+    return trainer_ && running_ ? report_.step : gan_->step();
+}
+
+void App::collect_trained() {
+    trainer_->take(&report_, &samples_);
+    for (const StepStats& done : report_.iterations)
+        if (!record_iteration(done)) break;  // diverged: the trainer has parked itself
+    if (report_.have_samples) show_samples();
 }
 
 Status App::load_checkpoint(const uint8_t* bytes, size_t size) {
@@ -244,20 +287,19 @@ void App::show_message(std::string message, bool is_error) {
     message_is_error_ = is_error;
 }
 
-void App::set_threads(int n) { ganvas::set_threads(std::clamp(n, 1, max_threads())); }
-
 AppStatus App::status() const {
     AppStatus s;
     s.threads = threads();
     s.max_threads = max_threads();
-    s.step = gan_ ? gan_->step() : 0;
-    s.epoch = gan_ ? std::max<int64_t>(gan_->epoch(), 0) : 0;
+    s.step = current_step();
+    s.epoch = !gan_ ? 0 : std::max<int64_t>(trainer_ && running_ ? report_.epoch : gan_->epoch(), 0);
+    s.trainer_thread = trainer_ != nullptr;
     s.d_loss = last_.d_loss;
     s.g_loss = last_.g_loss;
     s.d_real = last_.d_real;
     s.d_fake = last_.d_fake;
     s.iters_per_sec = iters_per_sec_;
-    s.train_slice_ms = slice_seconds_ * 1000.0;
+    s.train_slice_ms = trainer_ ? 0.0 : slice_seconds_ * 1000.0;  // no slices on a trainer thread
     s.frame_ms = frame_seconds_ * 1000.0;
     s.frame_ms_median = frame_intervals_.quantile(0.5);
     s.frame_ms_p95 = frame_intervals_.quantile(0.95);
@@ -315,19 +357,23 @@ void App::update_rate(Clock::time_point now) {
     if (!running_) return;
     const double elapsed = seconds_between(rate_start_, now);
     if (elapsed < 1.0) return;
-    iters_per_sec_ = double(gan_->step() - rate_start_step_) / elapsed;
+    iters_per_sec_ = double(current_step() - rate_start_step_) / elapsed;
     rate_start_ = now;
-    rate_start_step_ = gan_->step();
+    rate_start_step_ = current_step();
 }
 
 void App::refresh_samples() {
     // TrainNoUpdate: batch statistics like training, but the running statistics stay untouched,
     // so looking at the samples never changes the model.
     gan_->generate(const_view_of(noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);
-    image_tile_grid(const_view_of(samples_), kDigitSide, kGridColumns, kGridGutter, &grid_);
-    upload_grid(grid_, &samples_texture_);
+    show_samples();
     last_preview_ = Clock::now();
     preview_dirty_ = false;
+}
+
+void App::show_samples() {
+    image_tile_grid(const_view_of(samples_), kDigitSide, kGridColumns, kGridGutter, &grid_);
+    upload_grid(grid_, &samples_texture_);
 }
 
 void App::upload_grid(const GreyImage& grid, RgbaTexture* texture) {
@@ -360,11 +406,19 @@ void App::frame() {
     // that refreshed the grid trains only what still fits; when a single step is longer than
     // the slice anyway, every frame trains at least one step (else training would crawl).
     bool refreshed = false;
-    if (gan_ && (preview_dirty_ || (running_ && seconds_between(last_preview_, begin) >= kPreviewIntervalSeconds))) {
+    if (trainer_ && running_) {
+        // The trainer thread trains and, when asked, samples; the frame only collects.
+        collect_trained();
+        if (seconds_between(last_preview_, begin) >= kPreviewIntervalSeconds) {
+            trainer_->request_samples();
+            last_preview_ = begin;
+        }
+    } else if (gan_ &&
+               (preview_dirty_ || (running_ && seconds_between(last_preview_, begin) >= kPreviewIntervalSeconds))) {
         refresh_samples();
         refreshed = true;
     }
-    if (running_) {
+    if (running_ && !trainer_) {
         const bool must_step = !refreshed || step_seconds_ > slice_seconds_;
         train_slice(slice_seconds_ - seconds_between(begin, Clock::now()), must_step);
     }
@@ -427,7 +481,10 @@ void App::draw_training_window() {
     ImGui::TextColored(kDimColor, "%d digits, batch %d, preset '%s', seed %llu", data_.count, gan_config_.batch_size,
                        config_.preset.c_str(), static_cast<unsigned long long>(gan_ ? gan_->seed() : config_.seed));
     ImGui::TextColored(kDimColor, "frames %.0f ms median, %.0f ms p95", s.frame_ms_median, s.frame_ms_p95);
-    ImGui::TextColored(kDimColor, "training budget %.0f ms per frame", s.train_slice_ms);
+    if (s.trainer_thread)
+        ImGui::TextColored(kDimColor, "training on its own thread");
+    else
+        ImGui::TextColored(kDimColor, "training budget %.0f ms per frame", s.train_slice_ms);
 
     // The status line: errors first, else what the app is doing.
     ImGui::Separator();

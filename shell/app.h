@@ -2,8 +2,10 @@
 //
 // All app logic and UI live here, identical on the desktop and in the browser. The app owns
 // a ganvas::Gan, the MNIST digits, a fixed noise batch for the sample grid and the GL
-// textures it draws. Each frame it trains for a bounded slice of time (so a browser tab
-// stays responsive), then draws four windows: Training, Losses, Samples, Real digits.
+// textures it draws. Where the build has threads it trains on a TrainerThread
+// (trainer_thread.h) and each frame only collects what was trained; in the one-thread page
+// build each frame trains for a bounded slice of time instead (so the tab stays responsive).
+// Then it draws four windows: Training, Losses, Samples, Real digits.
 //
 // The platform mains drive it with app_run_frame(); the browser glue also calls start(),
 // pause(), reset(), status(), save_checkpoint() and load_checkpoint() directly.
@@ -31,6 +33,7 @@
 #include "image.h"
 #include "status.h"
 #include "tensor.h"
+#include "trainer_thread.h"
 #include "window.h"
 
 namespace ganvas {
@@ -71,8 +74,12 @@ struct AppConfig {
     std::string preset = "seed";           // ganvas::gan_config_preset name
     uint64_t seed = 1;
     double train_slice_seconds = kTrainSliceSeconds;  // the minimum slice
-    int threads = 0;  // threads a training step uses (core/parallel.h); 0: every core
+    int threads = 0;  // threads a training step uses (core/parallel.h); 0: the default below
 };
+
+// The default thread count for training: every core, but one is left for drawing when the
+// trainer has a thread of its own.
+int app_default_threads();
 
 // The config for the standard MNIST file names inside `dir`.
 AppConfig app_config_for_assets_dir(const std::string& dir);
@@ -84,6 +91,7 @@ struct ScreenRect {
 
 struct AppStatus {
     int64_t step = 0, epoch = 0;
+    bool trainer_thread = false;   // training runs on its own thread (else in frame slices)
     float d_loss = 0, g_loss = 0;  // of the last step
     float d_real = 0, d_fake = 0;  // mean D(x), mean D(G(z)) of the last step
     double iters_per_sec = 0;      // measured over the last second of training
@@ -185,6 +193,10 @@ private:
     bool record_iteration(const StepStats& stats);  // false when the run diverged
     void finish_iteration();                        // the G step of a half-done iteration
     void train_slice(double seconds, bool must_step);
+    void collect_trained();            // the TrainerThread's news: iterations, step, samples
+    void resume_trainer();             // after the UI thread used the model (it is parked)
+    void show_samples();               // samples_ -> the grid texture
+    int64_t current_step() const;      // safe while the trainer thread runs
     void update_rate(Clock::time_point now);
     void refresh_samples();
     void upload_grid(const GreyImage& grid, RgbaTexture* texture);
@@ -224,6 +236,11 @@ private:
     std::vector<uint8_t> rgba_;
     RgbaTexture samples_texture_, real_texture_;
     ScreenRect samples_rect_, real_rect_;
+
+    // Training off the UI thread (null in the one-thread page build). Declared last so it is
+    // destroyed first: its thread stops before the model and data it uses go away.
+    std::unique_ptr<TrainerThread> trainer_;
+    TrainerThread::Report report_;  // reused every frame
 };
 
 // One frame of the shared main loop: events, the app's frame, present, and the frame's work

@@ -16,6 +16,10 @@
 //                           frame_ms_*: intervals between frame starts over the last 120
 //                           frames; frame_work_ms_*: the app's own work in those frames.
 //   window.ganvas.start() / pause() / reset()
+//   window.ganvas.setThreads(n)
+//                           threads training uses (the Training window's slider), clamped to
+//                           1..status().max_threads; returns the count in effect. The same
+//                           results, bit for bit, for any count: only the speed changes.
 //   window.ganvas.bench({batches: [64, 32, 128, 256], threads: [1, max], trials: 7, steps: 10})
 //                           Promise of one object per batch size and thread count, the same
 //                           objects as `ganvas bench --json` prints (config, batch, threads,
@@ -101,6 +105,7 @@
         start: Module.cwrap('ganvas_start', null, []),
         pause: Module.cwrap('ganvas_pause', null, []),
         reset: Module.cwrap('ganvas_reset', null, []),
+        setThreads: Module.cwrap('ganvas_set_threads', 'number', ['number']),
         status: Module.cwrap('ganvas_status_json', 'number', []),
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
         checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
@@ -270,6 +275,10 @@
     reset() {
       exportsOrThrow().reset();
       if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
+    },
+    setThreads(n) {
+      if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.setThreads(n): n must be an integer >= 1');
+      return exportsOrThrow().setThreads(Math.min(n, 1024));
     },
     bench,
     async saveCheckpoint() {

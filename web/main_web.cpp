@@ -1,6 +1,6 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
-// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,status,bench,
-// saveCheckpoint,downloadCheckpoint,loadCheckpoint}.
+// the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,setThreads,
+// status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint}.
 //
 // The Training window's checkpoint buttons (CheckpointHooks in shell/app.h) call into the page:
 // "Save checkpoint" hands the bytes to Module.ganvasDownload (a Blob + <a download> of
@@ -143,6 +143,7 @@ std::string status_json(const ganvas::AppStatus& s) {
     json_number(&json, "frame_work_ms_median", s.frame_work_ms_median);
     json_number(&json, "frame_work_ms_p95", s.frame_work_ms_p95);
     json_number(&json, "threads", s.threads);
+    json += s.trainer_thread ? "\"trainer_thread\":true," : "\"trainer_thread\":false,";
     json_number(&json, "max_threads", s.max_threads);
     json_string(&json, "build", kBuildName);
     // Memory: the wasm linear memory (grows, never shrinks) and the bytes malloc has handed out.
@@ -173,6 +174,13 @@ EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
     if (web_shell() && web_shell()->app) web_shell()->app->reset();
+}
+
+// Threads training uses, clamped to 1 .. max_threads (1 in the one-thread build); returns the
+// count in effect. The results are the same bits for any count.
+EMSCRIPTEN_KEEPALIVE int ganvas_set_threads(int n) {
+    if (web_shell() && web_shell()->app) web_shell()->app->set_threads(n);
+    return ganvas::threads();
 }
 
 // One benchmark row (core/bench.h) for the seed config at `batch` on `threads` threads (clamped

@@ -2,10 +2,13 @@
 // frame_times_browser.mjs - frame times of the page with training paused and running, by hand:
 //
 //   node web/tests/frame_times_browser.mjs [--dir build/wasm/web | --url URL] [--seconds 20]
-//                                          [--width 1280] [--height 800]
+//                                          [--width 1280] [--height 800] [--threads 1,2]
+//                                          [--query ?threads=0]
 //
-// Serves the built page in headless Chromium and measures two phases of --seconds each, after
-// a 3 s settling time: paused, then training at full speed. For each phase it prints the app's
+// Serves the built page in headless Chromium and measures phases of --seconds each, after
+// a 3 s settling time: paused, then training at full speed on each --threads count (set with
+// window.ganvas.setThreads; default: every core). --query is appended to the address
+// (?threads=0 loads the one-thread build). For each phase it prints the app's
 // own figures from status() (frame_ms_median / frame_ms_p95: intervals between frame starts over
 // the last 120 frames; frame_work_ms_*: the app's work inside those frames) next to the same
 // percentiles of requestAnimationFrame intervals measured by the page over the whole phase,
@@ -17,7 +20,7 @@ import { DEFAULT_PAGE_DIR, fail, openGanvas, parseArgs, quantile, runScript, sle
 
 const NAME = 'frame_times_browser';
 const USAGE = 'usage: node web/tests/frame_times_browser.mjs [--dir DIR | --url URL] [--seconds 20] ' +
-  '[--width 1280] [--height 800]';
+  '[--width 1280] [--height 800] [--threads 1,2] [--query ?threads=0]';
 const SETTLE_MS = 3000;
 
 // Collects requestAnimationFrame intervals in the page for `ms` milliseconds.
@@ -52,10 +55,12 @@ async function measurePhase(session, name, seconds) {
 
 await runScript(NAME, async () => {
   const o = parseArgs(process.argv.slice(2),
-    { dir: DEFAULT_PAGE_DIR, url: '', seconds: 20, width: 1280, height: 800 }, USAGE);
+    { dir: DEFAULT_PAGE_DIR, url: '', seconds: 20, width: 1280, height: 800, threads: '', query: '' }, USAGE);
   if (!(o.seconds > 0)) fail('--seconds must be positive');
-  const session = await openGanvas({ dir: o.dir, url: o.url || null, viewport: { width: o.width, height: o.height },
-    log: (m) => console.log(`${NAME}: ${m}`) });
+  const threadCounts = o.threads ? o.threads.split(',').map(Number) : [];
+  if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) fail(`--threads needs counts like 1,2, not '${o.threads}'`);
+  const session = await openGanvas({ dir: o.dir, url: o.url || null, query: o.query,
+    viewport: { width: o.width, height: o.height }, log: (m) => console.log(`${NAME}: ${m}`) });
   try {
     const renderer = await session.page.evaluate(() => {
       const gl = document.getElementById('canvas').getContext('webgl2');
@@ -65,7 +70,11 @@ await runScript(NAME, async () => {
     console.log(`${NAME}: ${o.width}x${o.height} canvas on ${renderer}; ${o.seconds} s per phase`);
     const phases = [await measurePhase(session, 'paused', o.seconds)];
     await session.page.evaluate(() => window.ganvas.start());
-    phases.push(await measurePhase(session, 'training', o.seconds));
+    if (threadCounts.length === 0) threadCounts.push(await session.page.evaluate(() => window.ganvas.status().threads));
+    for (const t of threadCounts) {
+      const used = await session.page.evaluate((n) => window.ganvas.setThreads(n), t);
+      phases.push(await measurePhase(session, `train ${used}t`, o.seconds));
+    }
     await session.page.evaluate(() => window.ganvas.pause());
 
     console.log('phase     frames | status(): median  p95   work median  work p95 | rAF: median  p95 | budget ms  it/s');
@@ -76,7 +85,7 @@ await runScript(NAME, async () => {
         s.frame_work_ms_p95.toFixed(1).padStart(9), '|', p.rafMedian.toFixed(1).padStart(11), p.rafP95.toFixed(1).padStart(5),
         '|', s.train_slice_ms.toFixed(1).padStart(9), p.itersPerSec.toFixed(1).padStart(5)].join(' '));
     }
-    const [paused, training] = phases;
+    const [paused, training] = phases;  // the first training phase
     console.log(`${NAME}: training adds ${(training.status.frame_ms_p95 - paused.status.frame_ms_p95).toFixed(1)} ms ` +
       `to the p95 frame interval and ${(training.status.frame_work_ms_p95 - paused.status.frame_work_ms_p95).toFixed(1)} ms ` +
       'to the p95 frame work');

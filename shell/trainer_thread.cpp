@@ -1,0 +1,107 @@
+// trainer_thread.cpp - see trainer_thread.h.
+#include "trainer_thread.h"
+
+#include <cassert>
+#include <cmath>
+#include <utility>
+
+#include "parallel.h"
+
+namespace ganvas {
+
+bool TrainerThread::available() { return thread_limit() > 1; }
+
+TrainerThread::~TrainerThread() {
+    if (!thread_.joinable()) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        run_ = false;
+        quit_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void TrainerThread::attach(Gan* gan, const Dataset* data, const Matrix* noise) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    assert(!run_ && !busy_ && "TrainerThread::attach: park() first");
+    gan_ = gan;
+    data_ = data;
+    noise_ = noise;
+    samples_.resize(noise->rows(), gan->config().image_pixels);
+    report_ = Report{};
+    report_.step = gan->step();
+    report_.epoch = gan->epoch();
+    samples_wanted_ = false;
+}
+
+void TrainerThread::resume() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        assert(gan_ != nullptr && "TrainerThread::resume: attach() first");
+        run_ = true;
+    }
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    wake_.notify_all();
+}
+
+void TrainerThread::park() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    run_ = false;
+    // Poll rather than wait on a condition variable: a browser's main thread must not block
+    // (Emscripten warns), and the wait is at most one half step.
+    while (busy_) {
+        lock.unlock();
+        std::this_thread::yield();
+        lock.lock();
+    }
+}
+
+void TrainerThread::request_samples() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    samples_wanted_ = true;
+}
+
+void TrainerThread::take(Report* out, Matrix* samples) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    out->iterations.clear();
+    std::swap(out->iterations, report_.iterations);  // both vectors keep their capacity
+    out->step = report_.step;
+    out->epoch = report_.epoch;
+    out->diverged = std::exchange(report_.diverged, false);
+    out->have_samples = std::exchange(report_.have_samples, false);
+    if (out->have_samples) std::swap(*samples, samples_);
+}
+
+void TrainerThread::loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return run_ || quit_; });
+        if (quit_) return;
+        busy_ = true;
+        const bool make_samples = std::exchange(samples_wanted_, false);
+        lock.unlock();
+
+        StepStats done;
+        const bool completed = gan_->train_half_step(*data_, &done);
+        const bool finite = std::isfinite(done.d_loss) && std::isfinite(done.g_loss);
+        const bool made_samples = make_samples && (!completed || finite);  // else the UI asks again
+        if (made_samples) gan_->generate(const_view_of(*noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);
+        const int64_t step = gan_->step(), epoch = gan_->epoch();
+
+        lock.lock();
+        if (completed) {
+            report_.iterations.push_back(done);
+            if (!finite) {  // stop here: the UI reports it and the user resets or loads
+                report_.diverged = true;
+                run_ = false;
+            }
+        }
+        if (made_samples) report_.have_samples = true;
+        report_.step = step;
+        report_.epoch = epoch;
+        busy_ = false;
+    }
+}
+
+}  // namespace ganvas
