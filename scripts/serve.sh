@@ -13,5 +13,5 @@ export NODE_PATH=/usr/share/nodejs  # Emscripten 3.1.6 needs Debian's acorn (see
 scripts/setup.sh wasm
 echo "[serve] building the web page (build/wasm)"
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm --target ganvas  # the page: build/wasm/web/ganvas.html
+cmake --build --preset wasm --target ganvas_page  # build/wasm/web: ganvas.html + both builds
 exec node web/serve.mjs --dir build/wasm/web ${1:+--port "$1"}
