@@ -1,7 +1,8 @@
 // main_desktop.cpp - the native entry: an SDL2 window running the shared frame in a `while` loop.
 //
-//   ganvas-desktop [--assets DIR] [--seed N] [--checkpoint FILE] [--start] [--frames N]
-//                  [--quit-after-seconds S] [--screenshot out.png]
+//   ganvas-desktop [--assets DIR] [--seed N] [--threads N] [--checkpoint FILE] [--start]
+//                  [--frames N] [--quit-after-seconds S] [--screenshot out.png]
+// --threads: threads a training step uses (default: every core but one, which draws).
 // --frames / --quit-after-seconds end the loop cleanly (for smoke tests under xvfb-run);
 // --screenshot saves the last frame as a PNG before exiting.
 // --checkpoint loads a safetensors checkpoint at start (a bad file is an error, exit 1); the
@@ -35,14 +36,15 @@ struct Options {
     std::string screenshot;
     std::string checkpoint;
     uint64_t seed = 1;
+    long threads = 0;           // 0: the app's default
     bool start = false;
     long max_frames = 0;        // 0: no limit
     double quit_after = 0;      // seconds; 0: no limit
 };
 
 const char* kUsage =
-    "usage: ganvas-desktop [--assets DIR] [--seed N] [--checkpoint FILE] [--start] [--frames N]\n"
-    "                      [--quit-after-seconds S] [--screenshot out.png]\n";
+    "usage: ganvas-desktop [--assets DIR] [--seed N] [--threads N] [--checkpoint FILE] [--start]\n"
+    "                      [--frames N] [--quit-after-seconds S] [--screenshot out.png]\n";
 
 // Returns false (after printing why) on a bad command line.
 bool parse_options(int argc, char** argv, Options* out) {
@@ -75,6 +77,13 @@ bool parse_options(int argc, char** argv, Options* out) {
         } else if (arg == "--seed") {
             if (!value(&v)) return false;
             out->seed = std::strtoull(v, &end, 10);
+        } else if (arg == "--threads") {
+            if (!value(&v)) return false;
+            out->threads = std::strtol(v, &end, 10);
+            if (out->threads < 1 || out->threads > 1024) {
+                std::fprintf(stderr, "ganvas-desktop: --threads must be 1 or more\n");
+                return false;
+            }
         } else if (arg == "--frames") {
             if (!value(&v)) return false;
             out->max_frames = std::strtol(v, &end, 10);
@@ -136,6 +145,7 @@ int main(int argc, char** argv) {
     }
     ganvas::AppConfig config = ganvas::app_config_for_assets_dir(options.assets_dir);
     config.seed = options.seed;
+    config.threads = int(options.threads);
     ganvas::App app(config);
     if (!app.status().error.empty()) std::fprintf(stderr, "ganvas-desktop: %s\n", app.status().error.c_str());
     ganvas::CheckpointHooks hooks;
