@@ -16,10 +16,13 @@
 // back at the saved step and trains on, a non-checkpoint and a truncated file are rejected with
 // a message and leave the step unchanged, the hidden file picker loads a file, and
 // downloadCheckpoint() downloads ganvas-step<N>.safetensors. Last, the page opened with
-// ?threads=0 runs the one-thread build (ganvas_st) and trains. Saves the screenshot, prints the step, seconds and
+// ?threads=0 runs the one-thread build (ganvas_st) and trains. Both builds' checkpoints are
+// compared byte for byte with the native CLI's at the same step (when build/native exists).
+// Saves the screenshot, prints the step, seconds and
 // iterations/s, and exits non-zero with a message on any failure, including uncaught page
 // errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -231,6 +234,7 @@ async function checkCheckpoints(page, cleanup) {
     return btoa(text);
   });
   writeFileSync(file, Buffer.from(b64, 'base64'));
+  sameBitsAsNative(file, step, 'ganvas_mt', cleanup);
   await page.evaluate(() => window.ganvas.reset());
   await page.setInputFiles('input.ganvas-checkpoint-input', file);
   await waitForStatus(page, (s) => s.step === step && s.message === `Loaded checkpoint: step ${step}`,
@@ -245,6 +249,26 @@ async function checkCheckpoints(page, cleanup) {
   const downloaded = readFileSync(await download.path());
   if (!downloaded.equals(readFileSync(file))) fail(`the downloaded ${expected} differs from saveCheckpoint()'s bytes`);
   return { step, size: saved.size };
+}
+
+// The page's checkpoint at `step` against the native CLI's after training as many steps from the
+// same seed: byte for byte (README: determinism), when the native build is there (scripts/test.sh
+// builds it first). The page sampled, benchmarked and trained on other threads meanwhile; none
+// of that may change a bit.
+const NATIVE_CLI = join(REPO, 'build', 'native', 'cli', 'ganvas');
+function sameBitsAsNative(file, step, build, cleanup) {
+  if (!existsSync(NATIVE_CLI)) {
+    console.log(`browser_test: ${build} vs native: skipped (no ${NATIVE_CLI})`);
+    return;
+  }
+  const out = mkdtempSync(join(tmpdir(), 'ganvas-native-'));
+  cleanup.push(() => rmSync(out, { recursive: true, force: true }));
+  execFileSync(NATIVE_CLI, ['train', '--preset', 'seed', '--seed', '1', '--steps', String(step), '--out', out],
+    { stdio: 'ignore' });
+  const native = readFileSync(join(out, 'checkpoint.safetensors'));
+  if (!native.equals(readFileSync(file)))
+    fail(`${build}'s checkpoint at step ${step} differs from \`ganvas train --steps ${step}\`'s (native)`);
+  console.log(`browser_test: ${build}'s checkpoint at step ${step} is byte-identical to the native CLI's`);
 }
 
 // Which build the page loaded (web/ganvas_api.js chooses) and that it trains on every core it has.
@@ -279,6 +303,17 @@ async function checkOneThreadBuild(options, cleanup) {
     if (!Number.isFinite(status[key])) fail(`one-thread build: ${key} is not finite at step ${status.step}`);
   session.checkPageErrors();
   console.log(`browser_test: ganvas_st.js trained to step ${status.step} (${status.iters_per_sec.toFixed(1)} it/s)`);
+  await page.evaluate(() => window.ganvas.pause());
+  const { b64, step } = await page.evaluate(async () => {
+    const bytes = await window.ganvas.saveCheckpoint();
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { b64: btoa(text), step: window.ganvas.status().step };
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ganvas-checkpoint-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'st.safetensors'), Buffer.from(b64, 'base64'));
+  sameBitsAsNative(join(dir, 'st.safetensors'), step, 'ganvas_st', cleanup);
   await session.close();
 }
 
