@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // serve.mjs - a tiny static server for the built page (no npm dependencies).
 //
-//   node web/serve.mjs [--dir build/wasm/web] [--port 8080]     (or env GANVAS_PORT / PORT)
+//   node web/serve.mjs [--dir build/wasm/web] [--port 8080] [--no-isolation]
+//                                                              (or env GANVAS_PORT / PORT)
 //
 // Serves the folder on 127.0.0.1 with the right MIME types (application/wasm for .wasm) and
-// the cross-origin isolation headers (COOP same-origin, COEP require-corp). If the port is
+// the cross-origin isolation headers (COOP same-origin, COEP require-corp), which let the page
+// use threads (it then loads ganvas_mt.js). --no-isolation leaves them out, like an ordinary
+// static host: the page then falls back to ganvas_st.js (one thread). If the port is
 // busy it tries the next ones. Prints exactly one line when listening:
 //   Ganvas is serving at http://127.0.0.1:8080/ganvas.html
-// `/` redirects to ganvas.html. Also importable: startServer({dir, port}) -> {server, url}.
+// `/` redirects to ganvas.html. Also importable: startServer({dir, port, isolation}) -> {server, url}.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -35,15 +38,15 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cache-Control': 'no-cache',
 };
+const COMMON_HEADERS = { 'Cache-Control': 'no-cache' };
 
-function send(res, status, text, extra = {}) {
-  res.writeHead(status, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...extra });
-  res.end(text);
-}
-
-function handler(root) {
+function handler(root, isolation) {
+  const base = isolation ? { ...ISOLATION_HEADERS, ...COMMON_HEADERS } : COMMON_HEADERS;
+  const send = (res, status, text, extra = {}) => {
+    res.writeHead(status, { ...base, 'Content-Type': 'text/plain; charset=utf-8', ...extra });
+    res.end(text);
+  };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     let path;
@@ -63,7 +66,7 @@ function handler(root) {
     }
     if (!stat.isFile()) return send(res, 404, `not found: ${path}\n`);
     res.writeHead(200, {
-      ...ISOLATION_HEADERS,
+      ...base,
       'Content-Type': MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
       'Content-Length': stat.size,
     });
@@ -89,14 +92,14 @@ function listen(server, port) {
 }
 
 // Starts serving `dir`; tries `port`, port+1, ... (port 0: any free port). Returns {server, url}.
-export async function startServer({ dir = DEFAULT_DIR, port = 8080 } = {}) {
+export async function startServer({ dir = DEFAULT_DIR, port = 8080, isolation = true } = {}) {
   const root = resolve(dir);
   try {
     statSync(join(root, PAGE));
   } catch {
     throw new Error(`no ${PAGE} in ${root}: build the page first (cmake --preset wasm && cmake --build --preset wasm)`);
   }
-  const server = createServer(handler(root));
+  const server = createServer(handler(root, isolation));
   const attempts = port === 0 ? 1 : PORT_ATTEMPTS;
   for (let i = 0; i < attempts; i++) {
     try {
@@ -110,17 +113,19 @@ export async function startServer({ dir = DEFAULT_DIR, port = 8080 } = {}) {
 }
 
 function parseArgs(argv) {
-  const options = { dir: DEFAULT_DIR, port: Number(process.env.GANVAS_PORT || process.env.PORT || 8080) };
+  const options = { dir: DEFAULT_DIR, port: Number(process.env.GANVAS_PORT || process.env.PORT || 8080), isolation: true };
+  const usage = 'usage: node web/serve.mjs [--dir DIR] [--port N] [--no-isolation]   (env GANVAS_PORT or PORT also set the port)';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--dir' && i + 1 < argv.length) options.dir = argv[++i];
     else if (arg === '--port' && i + 1 < argv.length) options.port = Number(argv[++i]);
+    else if (arg === '--no-isolation') options.isolation = false;
     else if (/^\d+$/.test(arg)) options.port = Number(arg);
     else if (arg === '-h' || arg === '--help') {
-      console.log('usage: node web/serve.mjs [--dir DIR] [--port N]   (env GANVAS_PORT or PORT also set the port)');
+      console.log(usage);
       process.exit(0);
     } else {
-      console.error(`serve.mjs: unknown argument '${arg}' (usage: node web/serve.mjs [--dir DIR] [--port N])`);
+      console.error(`serve.mjs: unknown argument '${arg}'\n${usage}`);
       process.exit(2);
     }
   }

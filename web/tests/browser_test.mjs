@@ -16,7 +16,7 @@
 // back at the saved step and trains on, a non-checkpoint and a truncated file are rejected with
 // a message and leave the step unchanged, the hidden file picker loads a file, and
 // downloadCheckpoint() downloads ganvas-step<N>.safetensors. Last, the page opened with
-// ?threads=0 runs the one-thread build (ganvas_st) and trains. Both builds' checkpoints are
+// no COOP/COEP headers (serve.mjs --no-isolation) runs the one-thread build (ganvas_st) and trains. Both builds' checkpoints are
 // compared byte for byte with the native CLI's at the same step (when build/native exists).
 // Saves the screenshot, prints the step, seconds and
 // iterations/s, and exits non-zero with a message on any failure, including uncaught page
@@ -288,11 +288,13 @@ async function checkBuild(page, expected) {
     `GEMM on ${status.threads} of ${status.max_threads} thread(s)`);
 }
 
-// The same page without threads (?threads=0, as on a server without COOP/COEP headers):
-// the one-thread build loads and trains.
+// The same page from a server without the COOP/COEP headers (an ordinary static host): no
+// SharedArrayBuffer, so the one-thread build loads, and trains.
 const ONE_THREAD_STEPS = 30;
 async function checkOneThreadBuild(options, cleanup) {
-  const session = await openGanvas({ dir: options.dir, url: options.url, query: '?threads=0', viewport: VIEWPORT });
+  const session = options.url
+    ? await openGanvas({ url: options.url, query: '?threads=0', viewport: VIEWPORT })  // a server we do not control
+    : await openGanvas({ dir: options.dir, isolation: false, viewport: VIEWPORT });
   cleanup.push(() => session.close());
   const { page } = session;
   await checkBuild(page, { name: 'ganvas_st', status: 'wasm-simd128', trainerThread: false });

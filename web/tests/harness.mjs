@@ -30,10 +30,10 @@ export function fail(message) {
 }
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Runs `node web/serve.mjs --port 0` and resolves with {child, url} once it prints its URL.
-export function startServer(dir) {
+// Runs `node web/serve.mjs --port 0 [...extraArgs]` and resolves with {child, url} once it prints its URL.
+export function startServer(dir, extraArgs = []) {
   return new Promise((resolveServer, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'web', 'serve.mjs'), '--dir', dir, '--port', '0'],
+    const child = spawn(process.execPath, [join(REPO, 'web', 'serve.mjs'), '--dir', dir, '--port', '0', ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -57,9 +57,10 @@ export function startServer(dir) {
 // Serves `dir` (unless `url` is given), opens the page in headless Chromium and awaits
 // window.ganvas.ready. Returns {page, context, url, readySeconds, consoleErrors, pageErrors,
 // checkPageErrors(), close()}. On failure everything started so far is closed again.
-// `query` (e.g. '?threads=0') is appended to the page address.
-export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '', viewport = VIEWPORT,
-  log = () => {} } = {}) {
+// `query` (e.g. '?threads=0') is appended to the page address; with isolation false the local
+// server sends no COOP/COEP headers (the page then runs its one-thread build).
+export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '', isolation = true,
+  viewport = VIEWPORT, log = () => {} } = {}) {
   const { chromium } = await import('playwright-core').catch(() =>
     fail('npm playwright-core is missing: run scripts/setup.sh'));
   const cleanup = [];
@@ -76,7 +77,7 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '
   };
   try {
     if (!session.url) {
-      const server = await startServer(resolve(dir));
+      const server = await startServer(resolve(dir), isolation ? [] : ['--no-isolation']);
       cleanup.push(() => server.child.kill());
       session.url = server.url;
     }
