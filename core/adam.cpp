@@ -29,33 +29,34 @@ void AdamState::reset(size_t parameter_count) {
 
 namespace {
 
-// Everything one pass needs: constants of this step and the four flat arrays.
+// Adam on n elements. A plain function so that its __restrict parameters reach the compiler
+// as no-alias facts (clang ignores __restrict on local variables and would not vectorise the
+// loop: measured 3.7x slower in wasm), with the step's constants as values, not loads.
+// Memory-bound: 16 bytes read and 12 written per parameter.
+void adam_update(float* __restrict m, float* __restrict v, float* __restrict p, const float* __restrict g, size_t n,
+                 float b1, float b2, float eps, float step_size, float bias2_sqrt) {
+    for (size_t i = 0; i < n; ++i) {
+        const float gi = g[i];
+        m[i] = b1 * m[i] + (1.0f - b1) * gi;
+        v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
+        const float denom = std::sqrt(v[i]) / bias2_sqrt + eps;
+        p[i] -= step_size * (m[i] / denom);
+    }
+}
+
+// One Adam step over the flat buffers, in chunks a thread each (parallel.h). Element-wise, so
+// any split gives the same bits.
 struct AdamPass {
     float step_size, bias2_sqrt, b1, b2, eps;
     float *m, *v, *p;
     const float* g;
     size_t n, chunk;
 
-    // Elements [begin, end). Element-wise, so any split over threads gives the same bits.
-    void run(size_t begin, size_t end) const {
-        float* __restrict mm = m;
-        float* __restrict vv = v;
-        float* __restrict pp = p;
-        const float* __restrict gr = g;
-        // Memory-bound (16 bytes read, 12 written per parameter), so written to vectorise:
-        // no aliasing between the four arrays.
-        for (size_t i = begin; i < end; ++i) {
-            const float gi = gr[i];
-            mm[i] = b1 * mm[i] + (1.0f - b1) * gi;
-            vv[i] = b2 * vv[i] + (1.0f - b2) * gi * gi;
-            const float denom = std::sqrt(vv[i]) / bias2_sqrt + eps;
-            pp[i] -= step_size * (mm[i] / denom);
-        }
-    }
     static void task(void* self, int t) {
         const AdamPass& a = *static_cast<const AdamPass*>(self);
-        const size_t begin = size_t(t) * a.chunk;
-        a.run(begin, std::min(a.n, begin + a.chunk));
+        const size_t begin = size_t(t) * a.chunk, count = std::min(a.n, begin + a.chunk) - begin;
+        adam_update(a.m + begin, a.v + begin, a.p + begin, a.g + begin, count, a.b1, a.b2, a.eps, a.step_size,
+                    a.bias2_sqrt);
     }
 };
 
