@@ -16,9 +16,12 @@
 //     when the CPU has avx512f, else 6x16 with AVX2, else 4x8 with SSE2 (baseline x86-64),
 //     all through GCC vector extensions.
 // Packing buffers are fixed-size blocks on the stack: no heap allocation, ever.
+// Threads (parallel.h): a product big enough to be worth it is split into bands of output
+// columns, whole NR panels each, one band per thread; each thread packs its own blocks.
 // Every C element is one sequential sum, identical for every kernel: k ascending within a K
 // block, blocks added in order, a multiply then an add (never FMA, which wasm SIMD lacks). So
-// all kernels, natively and in wasm, give the same bits - a run replays exactly anywhere.
+// all kernels, natively and in wasm, on any number of threads, give the same bits - a run
+// replays exactly anywhere.
 #pragma once
 
 #include <string>
