@@ -66,6 +66,10 @@
   ready.catch(() => {});  // the page shows the error; awaiting callers still see the rejection
 
   function fail(message) {
+    // The threaded build needs Web Workers sharing memory; if it could not start, say how to
+    // get the one-thread build.
+    if (!settled && window.ganvas && window.ganvas.build && window.ganvas.build.threads)
+      message += ' Add ?threads=0 to the address to run Ganvas without threads.';
     showLoading(message, true);
     if (!settled) {
       settled = true;
