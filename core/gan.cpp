@@ -248,29 +248,46 @@ void Gan::draw_step_inputs(const Dataset& data) {
 
 StepStats Gan::train_step(const Dataset& data) {
     StepStats stats;
-    if (mid_iteration_) {  // finish the iteration a half step began
-        train_half_step(data, &stats);
+    if (mid_iteration()) {  // finish the iteration train_part() began
+        while (!train_part(data, &stats)) {
+        }
         return stats;
     }
     draw_step_inputs(data);
     return train_step_with(const_view_of(real_), const_view_of(z_d_), const_view_of(z_g_));
 }
 
-bool Gan::train_half_step(const Dataset& data, StepStats* completed) {
-    if (!mid_iteration_) {
-        draw_step_inputs(data);
-        pending_ = StepStats{};
-        d_step(const_view_of(real_), const_view_of(z_d_), pending_);
-        mid_iteration_ = true;
-        return false;
+bool Gan::train_part(const Dataset& data, StepStats* completed) {
+    switch (part_) {
+        case 0:
+            draw_step_inputs(data);
+            pending_ = StepStats{};
+            d_step_real(const_view_of(real_), const_view_of(z_d_), pending_);
+            break;
+        case 1:
+            d_step_fake(pending_);
+            break;
+        case 2:
+            g_step_forward(const_view_of(z_g_), pending_);
+            break;
+        default:
+            g_step_backward();
+            part_ = 0;
+            step_ += 1;
+            timings_.steps += 1;
+            pending_.step = step_;
+            *completed = pending_;
+            return true;
     }
-    g_step(const_view_of(z_g_), pending_);
-    mid_iteration_ = false;
-    step_ += 1;
-    timings_.steps += 1;
-    pending_.step = step_;
-    *completed = pending_;
-    return true;
+    part_ += 1;
+    return false;
+}
+
+bool Gan::train_half_step(const Dataset& data, StepStats* completed) {
+    do {
+        if (train_part(data, completed)) return true;
+    } while (part_ != 2);  // the D step is done
+    return false;
 }
 
 StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g) {
@@ -279,10 +296,12 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
            "Gan::train_step_with: real, z_d and z_g need the same batch size, at least 2 (BatchNorm)");
     assert(real.cols() == config_.image_pixels && z_d.cols() == config_.latent_dim && z_g.cols() == config_.latent_dim &&
            "Gan::train_step_with: real is (N, 784), z_d and z_g are (N, latent)");
-    assert(!mid_iteration_ && "Gan::train_step_with: finish the half-done iteration first (train_half_step)");
+    assert(!mid_iteration() && "Gan::train_step_with: finish the iteration train_part() began first");
     StepStats stats;
-    d_step(real, z_d, stats);
-    g_step(z_g, stats);
+    d_step_real(real, z_d, stats);
+    d_step_fake(stats);
+    g_step_forward(z_g, stats);
+    g_step_backward();
     step_ += 1;
     timings_.steps += 1;
     stats.step = step_;
@@ -290,21 +309,31 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
 }
 
 // D step: real labelled 1, G(z_d) labelled 0; d_loss = (bce_real + bce_fake) / 2.
-void Gan::d_step(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats) {
+// First part: the fakes, then D on the real batch.
+void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats) {
     const int batch = int(real.rows());
     const int logit_layers = int(d_.layers.size()) - 1;  // D's Sigmoid is fused into the loss
     d_logit_grad_.resize(batch, 1);
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
-    const ConstMatrixView fake = sequential_forward(g_, g_cache_, z_d, BatchNormMode::Train);
+    fake_ = sequential_forward(g_, g_cache_, z_d, BatchNormMode::Train).data();
+    part_batch_ = batch;
     lap(mark, t.g_forward);
     d_.zero_grads();
     const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train, logit_layers);
-    const float loss_real = bce_with_logits(logits_real.data(), batch, 1.0f, d_logit_grad_.data(), 0.5f);
+    loss_real_ = bce_with_logits(logits_real.data(), batch, 1.0f, d_logit_grad_.data(), 0.5f);
     stats.d_real = mean_sigmoid(logits_real.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_real_cache_, const_view_of(d_logit_grad_), true, false);
     lap(mark, t.d_backward);
+}
+
+// Second part: D on the fakes, then Adam on D.
+void Gan::d_step_fake(StepStats& stats) {
+    const int batch = part_batch_, logit_layers = int(d_.layers.size()) - 1;
+    StepTimings& t = timings_;
+    auto mark = std::chrono::steady_clock::now();
+    const ConstMatrixView fake(fake_, batch, config_.image_pixels);
     const ConstMatrixView logits_fake = sequential_forward(d_, d_fake_cache_, fake, BatchNormMode::Train, logit_layers);
     const float loss_fake = bce_with_logits(logits_fake.data(), batch, 0.0f, d_logit_grad_.data(), 0.5f);
     stats.d_fake = mean_sigmoid(logits_fake.data(), batch);
@@ -312,13 +341,13 @@ void Gan::d_step(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats) {
     sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), true, false);
     lap(mark, t.d_backward);
     adam_step(adam_d_, config_.adam_d, d_.params.data(), d_.grads.data(), d_.params.size());
-    stats.d_loss = 0.5f * (loss_real + loss_fake);
+    stats.d_loss = 0.5f * (loss_real_ + loss_fake);
     lap(mark, t.optimizer);
 }
 
 // G step: g_loss = bce(D(G(z_g)), 1) against the freshly updated D; only D's input gradient
-// is computed, never its weight gradients.
-void Gan::g_step(ConstMatrixView z_g, StepStats& stats) {
+// is computed, never its weight gradients. First part: forward, and D's input gradient.
+void Gan::g_step_forward(ConstMatrixView z_g, StepStats& stats) {
     const int batch = int(z_g.rows());
     const int logit_layers = int(d_.layers.size()) - 1;
     d_logit_grad_.resize(batch, 1);
@@ -329,8 +358,16 @@ void Gan::g_step(ConstMatrixView z_g, StepStats& stats) {
     const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train, logit_layers);
     stats.g_loss = bce_with_logits(logits_g.data(), batch, 1.0f, d_logit_grad_.data(), 1.0f);
     lap(mark, t.d_forward);
-    const ConstMatrixView d_fake_input = sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), false, true);
+    d_fake_input_ = sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), false, true).data();
+    part_batch_ = batch;
     lap(mark, t.d_backward);
+}
+
+// Second part: G backward from D's input gradient, then Adam on G.
+void Gan::g_step_backward() {
+    StepTimings& t = timings_;
+    auto mark = std::chrono::steady_clock::now();
+    const ConstMatrixView d_fake_input(d_fake_input_, part_batch_, config_.image_pixels);
     g_.zero_grads();
     sequential_backward(g_, g_cache_, d_fake_input, true, false);
     lap(mark, t.g_backward);

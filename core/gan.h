@@ -92,14 +92,24 @@ public:
     // (it may differ from config().batch_size). The one code path of training.
     StepStats train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g);
 
-    // The same iteration in two calls, for callers that must bound the time of one call (the
-    // page trains inside ~16 ms frames; a whole step takes ~20 ms in wasm). The first call
-    // draws the inputs exactly as train_step() does and runs the D step; the second runs the G
-    // step, completes the iteration and returns true with its stats in *completed. Any mix of
-    // train_step() and half steps gives the bits that train_step() alone gives.
+    // The same iteration in kStepParts calls, for callers that must bound the time of one call
+    // (the one-thread page trains inside ~16 ms frames; a whole step takes ~20 ms in wasm):
+    //   part 0  draws the inputs exactly as train_step() does; G(z_d); D forward and backward
+    //           on the real batch
+    //   part 1  D forward and backward on the fakes; Adam on D (the D step is done)
+    //   part 2  G(z_g); D forward on it and D's input gradient
+    //   part 3  G backward; Adam on G; returns true with the iteration's stats in *completed
+    // Any mix of train_step(), train_half_step() and train_part() gives the bits that
+    // train_step() alone gives: the parts are the same operations in the same order.
+    static constexpr int kStepParts = 4;
+    bool train_part(const Dataset& data, StepStats* completed);
+    // Parts up to the end of the current D or G step: the first call runs the D step, the
+    // second the G step, completing the iteration (true, stats in *completed).
     bool train_half_step(const Dataset& data, StepStats* completed);
-    // True between the two halves of an iteration (D updated, G not yet).
-    bool mid_iteration() const { return mid_iteration_; }
+    // Parts of the current iteration done (0: none; the model is between iterations).
+    int parts_done() const { return part_; }
+    // True inside an iteration (some parts done, not all).
+    bool mid_iteration() const { return part_ != 0; }
 
     // Images (N, 784) in [-1, 1] from z (N, latent). Train/TrainNoUpdate need N >= 2.
     void generate(ConstMatrixView z, MatrixView images, BatchNormMode mode);
@@ -127,14 +137,23 @@ public:
 
 private:
     void draw_step_inputs(const Dataset& data);  // real_, z_d_, z_g_ for the next iteration
-    void d_step(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats);
-    void g_step(ConstMatrixView z_g, StepStats& stats);
+    // The four parts of an iteration (see train_part).
+    void d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats);
+    void d_step_fake(StepStats& stats);
+    void g_step_forward(ConstMatrixView z_g, StepStats& stats);
+    void g_step_backward();
 
     GanConfig config_;
     uint64_t seed_;
     int64_t step_ = 0;
-    bool mid_iteration_ = false;  // train_half_step ran the D step; pending_ holds its stats
-    StepStats pending_;
+    int part_ = 0;                // parts of the current iteration done (train_part)
+    StepStats pending_;           // the current iteration's stats so far
+    // Between parts: the D step's fakes (G's output, in g_cache_), its real-batch loss, and
+    // D's input gradient for the G step (in d_fake_cache_).
+    const float* fake_ = nullptr;
+    const float* d_fake_input_ = nullptr;
+    int part_batch_ = 0;
+    float loss_real_ = 0;
     StepTimings timings_;
     Sequential g_, d_;
     AdamState adam_g_, adam_d_;

@@ -323,11 +323,11 @@ void App::train_slice(double seconds, bool must_step) {
     // Step while the next one is expected to end in time; an unknown step time (0) never fits.
     const auto next_fits = [&] { return step_seconds_ > 0 && elapsed + step_seconds_ <= seconds; };
     if (!must_step && !next_fits()) return;
-    // Half steps (the D step, then the G step): each is about half a step's time, so a frame
-    // at 60 Hz can train and still draw in time where a whole step would not fit.
+    // Quarter steps (Gan::train_part): each about a quarter of a step's time, so a frame at
+    // 60 Hz fills its slice closely and still draws in time where a whole step would not fit.
     do {
         StepStats done;
-        const bool completed = gan_->train_half_step(data_, &done);
+        const bool completed = gan_->train_part(data_, &done);
         const double now = seconds_between(begin, Clock::now());
         const double step = now - elapsed;
         step_seconds_ = step_seconds_ > 0 ? step_seconds_ + 0.2 * (step - step_seconds_) : step;
@@ -350,7 +350,9 @@ bool App::record_iteration(const StepStats& stats) {
 
 void App::finish_iteration() {
     StepStats done;
-    if (gan_->train_half_step(data_, &done)) record_iteration(done);
+    while (!gan_->train_part(data_, &done)) {
+    }
+    record_iteration(done);
 }
 
 void App::update_rate(Clock::time_point now) {

@@ -50,8 +50,9 @@ constexpr const char* kMnistLabelsFile = "mnist10k-labels-idx1-ubyte";
 // grows with the rest of the frame beyond one display refresh (kVsyncAllowanceSeconds: up to
 // that the browser may just be waiting for vsync) until compute takes kTrainFrameShare of it,
 // at most kMaxTrainSliceSeconds. Only time outside the compute counts, so slow steps never
-// grow their own budget. Training runs in half steps (Gan::train_half_step, ~10 ms in wasm),
-// so one fits the 12 ms slice. kTrainFrameShare 0.8: where drawing is slow anyway (software
+// grow their own budget. Training runs in quarter steps (Gan::train_part, ~5 ms in wasm), so
+// a frame fills its 12 ms slice closely (with half steps of ~10 ms, a frame's work often ran
+// past 16.7 ms: 24-26 ms p95 in headless Chromium, 19-22 ms with quarters). kTrainFrameShare 0.8: where drawing is slow anyway (software
 // WebGL at 1280x800 draws for ~25 ms), training gets 4x the slowness beyond vsync: the headless
 // browser test reached step 600 in 46 s at 0.5; on a real GPU nothing is slow and the slice
 // stays at its minimum.
@@ -167,7 +168,7 @@ public:
     void set_threads(int n);
 
     // The model as checkpoint bytes (core/checkpoint.h); empty when there is no model.
-    std::vector<uint8_t> save_checkpoint();  // finishes a half-done iteration first
+    std::vector<uint8_t> save_checkpoint();  // finishes a begun iteration first
     // Replaces the model by the checkpoint's (config, weights, optimiser, streams, step),
     // keeps the digits, clears the loss history, pauses, and shows "Loaded checkpoint: step N".
     // On any error (a bad file, a model these digits cannot train) the current model and
@@ -191,7 +192,7 @@ private:
     void adopt_model(std::unique_ptr<Gan> gan);
     // Trains while the next step is expected to end within `seconds`; with must_step, at least one step.
     bool record_iteration(const StepStats& stats);  // false when the run diverged
-    void finish_iteration();                        // the G step of a half-done iteration
+    void finish_iteration();                        // the remaining parts of a begun iteration
     void train_slice(double seconds, bool must_step);
     void collect_trained();            // the TrainerThread's news: iterations, step, samples
     void resume_trainer();             // after the UI thread used the model (it is parked)

@@ -49,7 +49,7 @@ void TrainerThread::park() {
     std::unique_lock<std::mutex> lock(mutex_);
     run_ = false;
     // Poll rather than wait on a condition variable: a browser's main thread must not block
-    // (Emscripten warns), and the wait is at most one half step.
+    // (Emscripten warns), and the wait is at most one part of a step (Gan::train_part).
     while (busy_) {
         lock.unlock();
         std::this_thread::yield();
@@ -83,7 +83,7 @@ void TrainerThread::loop() {
         lock.unlock();
 
         StepStats done;
-        const bool completed = gan_->train_half_step(*data_, &done);
+        const bool completed = gan_->train_part(*data_, &done);
         const bool finite = std::isfinite(done.d_loss) && std::isfinite(done.g_loss);
         const bool made_samples = make_samples && (!completed || finite);  // else the UI asks again
         if (made_samples) gan_->generate(const_view_of(*noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);

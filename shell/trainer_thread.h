@@ -10,7 +10,7 @@
 //   UI -> trainer:  resume() / park(), request_samples()
 //   trainer -> UI:  finished iterations (StepStats), the step and epoch, a fresh sample batch,
 //                   whether the run diverged                                  (take())
-// park() returns only once the trainer is idle between half steps; from then until resume()
+// park() returns only once the trainer is idle between parts of a step (Gan::train_part); from then until resume()
 // the UI thread may use the model freely (save, load, reset, sample, set_threads). Only one
 // thread ever computes at a time, so the core's GEMM pool (core/parallel.h), which serves one
 // caller at a time, is shared safely.
@@ -42,15 +42,15 @@ public:
     // What to train and where samples go (`samples` sized for `noise`). Only while parked.
     void attach(Gan* gan, const Dataset* data, const Matrix* noise);
 
-    void resume();  // trains half step after half step until park(); starts the thread once
-    void park();    // stops after the current half step and waits until the trainer is idle
+    void resume();  // trains part after part until park(); starts the thread once
+    void park();    // stops after the current part and waits until the trainer is idle
 
-    // Asks for G(noise) after the next half step (BatchNormMode::TrainNoUpdate, as the UI does).
+    // Asks for G(noise) after the next part (BatchNormMode::TrainNoUpdate, as the UI does).
     void request_samples();
 
     struct Report {
         std::vector<StepStats> iterations;  // completed since the last take(), oldest first
-        int64_t step = 0, epoch = 0;         // the model's, after the last half step
+        int64_t step = 0, epoch = 0;         // the model's, after the last part
         bool have_samples = false;           // `samples` passed to take() now holds a fresh batch
         bool diverged = false;               // a loss was not finite: the trainer parked itself
     };

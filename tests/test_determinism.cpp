@@ -145,3 +145,41 @@ TEST_CASE("Half steps give exactly the bits of whole steps", "[determinism]") {
     CHECK(mixed.g_loss == plain.g_loss);
     CHECK(checkpoint_serialize(whole) == checkpoint_serialize(halves));
 }
+
+TEST_CASE("Parts (quarter steps) give exactly the bits of whole steps, in any mix", "[determinism]") {
+    // The one-thread page trains in parts inside each frame's budget (shell/app.cpp).
+    Gan whole(seed_config(), 6), parts(seed_config(), 6);
+    for (int i = 0; i < 5; ++i) {
+        const StepStats from_whole = whole.train_step(mnist());
+        StepStats done;
+        for (int p = 0; p < Gan::kStepParts - 1; ++p) {
+            CHECK_FALSE(parts.train_part(mnist(), &done));
+            CHECK(parts.parts_done() == p + 1);
+        }
+        REQUIRE(parts.train_part(mnist(), &done));
+        CHECK(parts.parts_done() == 0);
+        CHECK(done.step == from_whole.step);
+        CHECK(done.d_loss == from_whole.d_loss);
+        CHECK(done.d_real == from_whole.d_real);
+        CHECK(done.d_fake == from_whole.d_fake);
+        CHECK(done.g_loss == from_whole.g_loss);
+    }
+    // Mixes: one part then a half step (ends the D step), a half step (the G step); three parts
+    // then a whole step (finishes that iteration); and a preview between parts changes nothing.
+    StepStats done;
+    parts.train_part(mnist(), &done);
+    CHECK_FALSE(parts.train_half_step(mnist(), &done));
+    CHECK(parts.parts_done() == 2);
+    REQUIRE(parts.train_half_step(mnist(), &done));
+    whole.train_step(mnist());
+    Matrix z = Matrix::Constant(4, seed_config().latent_dim, 0.5f), images(4, seed_config().image_pixels);
+    for (int p = 0; p < 3; ++p) {
+        parts.train_part(mnist(), &done);
+        parts.generate(const_view_of(z), view_of(images), BatchNormMode::TrainNoUpdate);
+    }
+    const StepStats mixed = parts.train_step(mnist());
+    const StepStats plain = whole.train_step(mnist());
+    CHECK(mixed.step == plain.step);
+    CHECK(mixed.g_loss == plain.g_loss);
+    CHECK(checkpoint_serialize(whole) == checkpoint_serialize(parts));
+}

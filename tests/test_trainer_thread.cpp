@@ -1,6 +1,6 @@
 // test_trainer_thread.cpp - the app's trainer thread (shell/trainer_thread.h) trains exactly
 // what the calling thread would, reports every iteration in order, samples on request, and
-// hands the model back (park) between half steps. Native only: it needs threads, and it uses
+// hands the model back (park) between parts of a step. Native only: it needs threads, and it uses
 // only the core, so it runs without a window.
 #include <catch2/catch.hpp>
 
@@ -57,9 +57,11 @@ TEST_CASE("The trainer thread trains the bits the calling thread does and report
     trainer.park();
     take_until(trainer, &reported, &samples, [](const TrainerThread::Report&) { return true; });
 
-    // Parked: the model is ours again. Finish a half-done iteration like App::save_checkpoint.
+    // Parked: the model is ours again. Finish a begun iteration like App::save_checkpoint.
     StepStats last;
-    if (there.mid_iteration()) REQUIRE(there.train_half_step(mnist(), &last));
+    if (there.mid_iteration())
+        while (!there.train_part(mnist(), &last)) {
+        }
     INFO("trained " << there.step() << " iterations on the trainer thread");
     REQUIRE(there.step() >= 12);
     REQUIRE(int64_t(reported.size()) >= there.step() - 1);
@@ -74,7 +76,7 @@ TEST_CASE("The trainer thread trains the bits the calling thread does and report
     trainer.park();
 }
 
-TEST_CASE("The trainer thread makes samples when asked, between half steps", "[trainer_thread]") {
+TEST_CASE("The trainer thread makes samples when asked, between parts of a step", "[trainer_thread]") {
     Gan gan(seed_config(), 1);
     const Matrix noise = fixed_noise(8, gan.config().latent_dim);
     TrainerThread trainer;
