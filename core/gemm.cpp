@@ -157,99 +157,63 @@ const Kernel kKernels[] = {{"wasm-simd128", kMr, kNr, micro_kernel, [] { return 
 
 typedef float v4f __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
+typedef float v16f __attribute__((vector_size(64)));
 
-template <typename V>
-inline V load(const float* p) {
-    V v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-template <typename V>
-inline void store(float* p, V v) {
-    std::memcpy(p, &v, sizeof v);
-}
-
-// Baseline x86-64 (SSE2): 4x8, eight 128-bit accumulators.
-void kernel_sse2_4x8(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
-    v4f c[4][2] = {};
+// The one native micro-kernel: an MR x (2 vectors) tile of C in registers, V the vector type.
+// Each instruction set instantiates it inside a function compiled for that set (below);
+// always_inline, so the body is compiled with the caller's instructions. Vectors move through
+// memcpy, never as arguments or return values, whose ABI changes with the instruction set.
+template <typename V, int MR>
+__attribute__((always_inline)) inline void tile_kernel(int kc, const float* a, const float* b, float* out, int ldc,
+                                                       bool add) {
+    constexpr int kLanes = int(sizeof(V) / sizeof(float)), kNr = 2 * kLanes;
+    V c[MR][2] = {};
     for (int kk = 0; kk < kc; ++kk) {
-        const v4f b0 = load<v4f>(b), b1 = load<v4f>(b + 4);
-        for (int r = 0; r < 4; ++r) {
-            const v4f ar = {a[r], a[r], a[r], a[r]};
-            c[r][0] += ar * b0;
-            c[r][1] += ar * b1;
-        }
-        a += 4;
-        b += 8;
-    }
-    for (int r = 0; r < 4; ++r, out += ldc)
-        for (int v = 0; v < 2; ++v) store(out + 4 * v, add ? load<v4f>(out + 4 * v) + c[r][v] : c[r][v]);
-}
-
-// AVX2: 6x16, twelve 256-bit accumulators (of 16 registers).
-__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* out, int ldc,
-                                                      bool add) {
-    v8f c[6][2] = {};
-    for (int kk = 0; kk < kc; ++kk) {
-        v8f b0, b1;  // memcpy, not load<>(): a v8f return value outside AVX code changes the ABI
+        V b0, b1;
         std::memcpy(&b0, b, sizeof b0);
-        std::memcpy(&b1, b + 8, sizeof b1);
-        for (int r = 0; r < 6; ++r) {
-            const float s = a[r];
-            const v8f ar = {s, s, s, s, s, s, s, s};
+        std::memcpy(&b1, b + kLanes, sizeof b1);
+        for (int r = 0; r < MR; ++r) {
+            const V ar = a[r] - V{};  // a broadcast (s - (+0) is s exactly, -0 included)
             // Multiply, then add: no FMA, so every kernel (and wasm) rounds identically.
             // On AMD Zen, separate multiplies and adds issue on separate pipes at FMA's rate.
             c[r][0] += ar * b0;
             c[r][1] += ar * b1;
         }
-        a += 6;
-        b += 16;
+        a += MR;
+        b += kNr;
     }
-    for (int r = 0; r < 6; ++r, out += ldc)
+    for (int r = 0; r < MR; ++r, out += ldc)
         for (int v = 0; v < 2; ++v) {
-            v8f x = c[r][v];
+            V x = c[r][v];
             if (add) {
-                v8f old;
-                std::memcpy(&old, out + 8 * v, sizeof old);
+                V old;
+                std::memcpy(&old, out + kLanes * v, sizeof old);
                 x = old + x;
             }
-            std::memcpy(out + 8 * v, &x, sizeof x);
+            std::memcpy(out + kLanes * v, &x, sizeof x);
         }
 }
 
-// AVX-512: 8x32, sixteen 512-bit accumulators (of 32 registers), the same loop as AVX2 with
-// vectors twice as wide. Per k: 2 loads of B, 8 broadcasts of A, 16 multiplies, 16 adds -
-// Zen 5 runs two 512-bit multiplies and two adds per cycle, so the loads are not the limit.
-// Eight rows divide the batch (64) and every width of the seed model exactly. Median GEMM
-// GFLOP/s at the seed's shapes, five interleaved rounds on a noisy 2-core Zen 5 (AVX2 6x16:
-// 58): 8x32 131, 6x32 127, 8x48 127, 12x32 122; 16x16 and 4x64 ran ~95-110 in a first round.
-typedef float v16f __attribute__((vector_size(64)));
+// Baseline x86-64 (SSE2): 4x8, eight 128-bit accumulators.
+void kernel_sse2_4x8(int kc, const float* a, const float* b, float* out, int ldc, bool add) {
+    tile_kernel<v4f, 4>(kc, a, b, out, ldc, add);
+}
+
+// AVX2: 6x16, twelve 256-bit accumulators (of 16 registers).
+__attribute__((target("avx2"))) void kernel_avx2_6x16(int kc, const float* a, const float* b, float* out, int ldc,
+                                                      bool add) {
+    tile_kernel<v8f, 6>(kc, a, b, out, ldc, add);
+}
+
+// AVX-512: 8x32, sixteen 512-bit accumulators (of 32 registers). Per k: 2 loads of B, 8
+// broadcasts of A, 16 multiplies, 16 adds - Zen 5 runs two 512-bit multiplies and two adds per
+// cycle, so the loads are not the limit. Eight rows divide the batch (64) and every width of
+// the seed model exactly. Median GEMM GFLOP/s at the seed's shapes, five interleaved rounds on a
+// noisy 2-core Zen 5 (AVX2 6x16: 58): 8x32 131, 6x32 127, 8x48 127, 12x32 122; 16x16 and 4x64
+// ran ~95-110 in a first round.
 __attribute__((target("avx512f"))) void kernel_avx512_8x32(int kc, const float* a, const float* b, float* out,
                                                            int ldc, bool add) {
-    v16f c[8][2] = {};
-    for (int kk = 0; kk < kc; ++kk) {
-        v16f b0, b1;
-        std::memcpy(&b0, b, sizeof b0);
-        std::memcpy(&b1, b + 16, sizeof b1);
-        for (int r = 0; r < 8; ++r) {
-            const float s = a[r];
-            const v16f ar = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
-            c[r][0] += ar * b0;  // multiply, then add, as above
-            c[r][1] += ar * b1;
-        }
-        a += 8;
-        b += 32;
-    }
-    for (int r = 0; r < 8; ++r, out += ldc)
-        for (int v = 0; v < 2; ++v) {
-            v16f x = c[r][v];
-            if (add) {
-                v16f old;
-                std::memcpy(&old, out + 16 * v, sizeof old);
-                x = old + x;
-            }
-            std::memcpy(out + 16 * v, &x, sizeof x);
-        }
+    tile_kernel<v16f, 8>(kc, a, b, out, ldc, add);
 }
 
 constexpr const char* kNamePrefix = "native ";
