@@ -224,16 +224,7 @@ async function checkCheckpoints(page, cleanup) {
   await page.evaluate(() => window.ganvas.pause());
 
   // The "Load checkpoint..." picker: the hidden <input type=file>, given the saved file.
-  const dir = mkdtempSync(join(tmpdir(), 'ganvas-checkpoint-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, `ganvas-step${step}.safetensors`);
-  const b64 = await page.evaluate(() => {
-    const bytes = window.__ganvasCheckpoint;
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  });
-  writeFileSync(file, Buffer.from(b64, 'base64'));
+  const file = await savedCheckpointToFile(page, `ganvas-step${step}.safetensors`, cleanup);
   sameBitsAsNative(file, step, 'ganvas_mt', cleanup);
   await page.evaluate(() => window.ganvas.reset());
   await page.setInputFiles('input.ganvas-checkpoint-input', file);
@@ -249,6 +240,21 @@ async function checkCheckpoints(page, cleanup) {
   const downloaded = readFileSync(await download.path());
   if (!downloaded.equals(readFileSync(file))) fail(`the downloaded ${expected} differs from saveCheckpoint()'s bytes`);
   return { step, size: saved.size };
+}
+
+// Writes the page's window.__ganvasCheckpoint bytes to a temporary file `name`; returns its path.
+async function savedCheckpointToFile(page, name, cleanup) {
+  const b64 = await page.evaluate(() => {
+    const bytes = window.__ganvasCheckpoint;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ganvas-checkpoint-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.from(b64, 'base64'));
+  return file;
 }
 
 // The page's checkpoint at `step` against the native CLI's after training as many steps from the
@@ -306,16 +312,11 @@ async function checkOneThreadBuild(options, cleanup) {
   session.checkPageErrors();
   console.log(`browser_test: ganvas_st.js trained to step ${status.step} (${status.iters_per_sec.toFixed(1)} it/s)`);
   await page.evaluate(() => window.ganvas.pause());
-  const { b64, step } = await page.evaluate(async () => {
-    const bytes = await window.ganvas.saveCheckpoint();
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { b64: btoa(text), step: window.ganvas.status().step };
+  const step = await page.evaluate(async () => {
+    window.__ganvasCheckpoint = await window.ganvas.saveCheckpoint();
+    return window.ganvas.status().step;
   });
-  const dir = mkdtempSync(join(tmpdir(), 'ganvas-checkpoint-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'st.safetensors'), Buffer.from(b64, 'base64'));
-  sameBitsAsNative(join(dir, 'st.safetensors'), step, 'ganvas_st', cleanup);
+  sameBitsAsNative(await savedCheckpointToFile(page, 'st.safetensors', cleanup), step, 'ganvas_st', cleanup);
   await session.close();
 }
 
