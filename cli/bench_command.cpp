@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "bench.h"
+#include "gan/bench.h"
 #include "cli.h"
-#include "parallel.h"
+#include "base/parallel.h"
 
 namespace ganvas_cli {
 

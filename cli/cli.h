@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "image.h"
-#include "status.h"
+#include "io/image.h"
+#include "base/status.h"
 
 namespace ganvas_cli {
 

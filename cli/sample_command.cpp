@@ -7,11 +7,12 @@
 #include <cstring>
 #include <memory>
 
-#include "checkpoint.h"
+#include "io/checkpoint.h"
 #include "cli.h"
-#include "file_io.h"
-#include "gan.h"
-#include "image.h"
+#include "base/file_io.h"
+#include "gan/gan.h"
+#include "gan/streams.h"
+#include "io/image.h"
 
 namespace ganvas_cli {
 
@@ -96,9 +97,8 @@ int run_sample(const std::vector<std::string>& args) {
         std::memcpy(z.data(), raw.data(), raw.size());  // little-endian host, as every supported target
         if (!z.allFinite()) return fail(z_path + " holds non-finite values");
     } else {
-        ganvas::Rng rng(seed >= 0 ? uint64_t(seed) : gan->seed(), 100);
         z.resize(count >= 0 ? long(count) : 64, latent);
-        rng.fill_normal(z.data(), size_t(z.size()));
+        ganvas::sample_z_rows(seed >= 0 ? uint64_t(seed) : gan->seed(), 0, ganvas::view_of(z));
     }
     const long n = long(z.rows());
     if (bn == "train" && n < 2) return fail("--bn train normalises with batch statistics and needs at least 2 samples");

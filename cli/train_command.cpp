@@ -9,11 +9,12 @@
 #include <cstring>
 #include <memory>
 
-#include "checkpoint.h"
-#include "file_io.h"
+#include "io/checkpoint.h"
+#include "base/file_io.h"
 #include "cli.h"
-#include "gan.h"
-#include "image.h"
+#include "gan/gan.h"
+#include "gan/streams.h"
+#include "io/image.h"
 #include "progress.h"
 
 namespace ganvas_cli {
@@ -121,11 +122,10 @@ int run_train(const std::vector<std::string>& args) {
     std::snprintf(detail, sizeof detail, "d_loss %.3f  g_loss %.3f", stats.d_loss, stats.g_loss);
     progress.finish(detail);
 
-    // 64 fixed z from the seed's own stream; BatchNorm with this batch's statistics
+    // The z of (seed, 0..63), as the page's grid; BatchNorm with this batch's statistics
     // (TrainNoUpdate), as the seed shows its training-mode samples.
-    ganvas::Rng sample_rng(uint64_t(seed), 100);
     ganvas::Matrix z(64, config.latent_dim), images(64, config.image_pixels);
-    sample_rng.fill_normal(z.data(), size_t(z.size()));
+    ganvas::sample_z_rows(uint64_t(seed), 0, ganvas::view_of(z));
     gan->generate(ganvas::const_view_of(z), ganvas::view_of(images), ganvas::BatchNormMode::TrainNoUpdate);
     ganvas::GreyImage grid;
     ganvas::image_tile_grid(ganvas::const_view_of(images), 28, 8, 1, &grid);

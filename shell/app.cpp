@@ -6,17 +6,14 @@
 #include <cmath>
 #include <cstdio>
 
-#include "checkpoint.h"
+#include "gan/streams.h"
+#include "io/checkpoint.h"
 #include "imgui.h"
-#include "parallel.h"
+#include "base/parallel.h"
 
 namespace ganvas {
 
 namespace {
-
-// Random streams of the app's own draws, apart from the Gan's (1: noise, 2: data, 3: init).
-constexpr uint64_t kFixedNoiseStream = 101;
-constexpr uint64_t kRealDigitsStream = 102;
 
 // First-use layout for a 1280 x 800 canvas: a left column (Training over Losses) and the two
 // grids side by side; nothing overlaps. Samples start at 2x, real digits at ~1.6x.
@@ -157,7 +154,7 @@ App::App(const AppConfig& config) : config_(config) {
         // A fixed random choice of real digits to compare the samples with.
         std::vector<uint32_t> order(data_.count);
         for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
-        Rng pick(config_.seed, kRealDigitsStream);
+        Rng pick(config_.seed, streams::kRealDigits);
         shuffle_indices(order.data(), order.size(), pick);
         std::vector<uint8_t> chosen(size_t(kGridCount) * data_.pixels_per_image());
         for (int i = 0; i < kGridCount; ++i)
@@ -176,8 +173,7 @@ void App::adopt_model(std::unique_ptr<Gan> gan) {
     gan_ = std::move(gan);
     gan_config_ = gan_->config();
     noise_.resize(kGridCount, gan_config_.latent_dim);
-    Rng noise_rng(config_.seed, kFixedNoiseStream);
-    noise_rng.fill_normal(noise_.data(), size_t(noise_.size()));
+    sample_z_rows(gan_->seed(), 0, view_of(noise_));  // the z of (the model's seed, 0..63), as `ganvas train`
     samples_.resize(kGridCount, gan_config_.image_pixels);
     last_ = StepStats{};
     history_.clear();

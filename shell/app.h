@@ -28,11 +28,11 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "gan.h"
-#include "image.h"
-#include "status.h"
-#include "tensor.h"
+#include "io/dataset.h"
+#include "gan/gan.h"
+#include "io/image.h"
+#include "base/status.h"
+#include "nn/tensor.h"
 #include "trainer_thread.h"
 #include "window.h"
 
@@ -75,7 +75,7 @@ struct AppConfig {
     std::string preset = "seed";           // ganvas::gan_config_preset name
     uint64_t seed = 1;
     double train_slice_seconds = kTrainSliceSeconds;  // the minimum slice
-    int threads = 0;  // threads a training step uses (core/parallel.h); 0: the default below
+    int threads = 0;  // threads a training step uses (core/base/parallel.h); 0: the default below
 };
 
 // The default thread count for training: every core, but one is left for drawing when the
@@ -167,7 +167,7 @@ public:
     // Threads a training step uses, 1 .. max_threads(); results are the same bits for any count.
     void set_threads(int n);
 
-    // The model as checkpoint bytes (core/checkpoint.h); empty when there is no model.
+    // The model as checkpoint bytes (core/io/checkpoint.h); empty when there is no model.
     std::vector<uint8_t> save_checkpoint();  // finishes a begun iteration first
     // Replaces the model by the checkpoint's (config, weights, optimiser, streams, step),
     // keeps the digits, clears the loss history, pauses, and shows "Loaded checkpoint: step N".

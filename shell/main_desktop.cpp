@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "app.h"
-#include "file_io.h"
+#include "base/file_io.h"
 #include "window.h"
 
 #if GANVAS_HAVE_STB_IMAGE_WRITE

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <utility>
 
-#include "parallel.h"
+#include "base/parallel.h"
 
 namespace ganvas {
 

@@ -12,7 +12,7 @@
 //                   whether the run diverged                                  (take())
 // park() returns only once the trainer is idle between parts of a step (Gan::train_part); from then until resume()
 // the UI thread may use the model freely (save, load, reset, sample, set_threads). Only one
-// thread ever computes at a time, so the core's GEMM pool (core/parallel.h), which serves one
+// thread ever computes at a time, so the core's GEMM pool (core/base/parallel.h), which serves one
 // caller at a time, is shared safely.
 // A run whose loss stops being finite parks itself and reports `diverged`.
 #pragma once
@@ -23,15 +23,15 @@
 #include <thread>
 #include <vector>
 
-#include "dataset.h"
-#include "gan.h"
-#include "tensor.h"
+#include "io/dataset.h"
+#include "gan/gan.h"
+#include "nn/tensor.h"
 
 namespace ganvas {
 
 class TrainerThread {
 public:
-    // Whether this build can run one (its core was built with threads: core/parallel.h).
+    // Whether this build can run one (its core was built with threads: core/base/parallel.h).
     static bool available();
 
     TrainerThread() = default;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "imgui.h"
-#include "status.h"
+#include "base/status.h"
 
 struct SDL_Window;
 

@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "file_io.h"
-#include "model.h"
-#include "rng.h"
-#include "safetensors.h"
+#include "base/file_io.h"
+#include "nn/model.h"
+#include "base/rng.h"
+#include "io/safetensors.h"
 
 namespace ganvas_test {
 

@@ -10,7 +10,7 @@
 // Tolerance 1e-6 relative: float32 rounding of a handful of operations.
 #include <catch2/catch.hpp>
 
-#include "adam.h"
+#include "nn/adam.h"
 
 using namespace ganvas;
 

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "gan.h"
-#include "parallel.h"
+#include "gan/gan.h"
+#include "base/parallel.h"
 #include "test_support.h"
 
 namespace {

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "model.h"
-#include "rng.h"
+#include "nn/model.h"
+#include "base/rng.h"
 #include "test_support.h"
 
 using namespace ganvas;

@@ -8,10 +8,10 @@
 #include <limits>
 #include <memory>
 
-#include "checkpoint.h"
-#include "gan.h"
+#include "io/checkpoint.h"
+#include "gan/gan.h"
 #include "reference_support.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 using namespace ganvas;
 using namespace ganvas_test;

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "dataset.h"
+#include "io/dataset.h"
 #include "test_support.h"
 
 using namespace ganvas;

@@ -8,10 +8,10 @@
 // them differ, and each was removed at its root:
 //   1. GEMM: the native AVX2 kernel used FMA (one rounding per multiply-add) and wasm SIMD128
 //      has none. Now every kernel multiplies then adds, and each C element is one sequential
-//      sum in the same k order whatever the tile shape (core/gemm.h), so the native 6x16 AVX2,
+//      sum in the same k order whatever the tile shape (core/nn/gemm.h), so the native 6x16 AVX2,
 //      the native 4x8 SSE2 and the wasm 2x16 kernels agree bit for bit.
 //   2. Column sums: Eigen's colwise().sum() used its own SIMD order natively and a scalar order
-//      in wasm. core/layers.cpp now sums each column in row order with plain loops.
+//      in wasm. core/nn/layers.cpp now sums each column in row order with plain loops.
 //   3. BatchNorm's 1/sqrt: Eigen's native rsqrt() is an estimate plus a Newton step. Now
 //      1.0f / std::sqrt(), both correctly rounded.
 // Everything else was already identical: the random stream (test_rng.cpp), the initial weights
@@ -28,12 +28,12 @@
 #include <cstdio>
 #include <memory>
 
-#include "adam.h"
-#include "checkpoint.h"
-#include "gan.h"
-#include "gemm.h"
-#include "layers.h"
-#include "loss.h"
+#include "nn/adam.h"
+#include "io/checkpoint.h"
+#include "gan/gan.h"
+#include "nn/gemm.h"
+#include "nn/layers.h"
+#include "nn/loss.h"
 #include "test_support.h"
 
 using namespace ganvas;
@@ -108,7 +108,7 @@ TEST_CASE("Element-wise layers, the loss and Adam give the same bits natively an
     batchnorm_backward(o, d_gamma.data(), d_beta.data(), ConstMatrixView(d_out.data(), N, F),
                        ConstMatrixView(x_hat.data(), N, F), inv_std.data(), gamma.data());
     CHECK(hash_of(out) == "e82494330d799d9a");
-    CHECK(hash_of(d_gamma) == "d426345f83e667e6");  // column sums in row order (core/layers.cpp)
+    CHECK(hash_of(d_gamma) == "d426345f83e667e6");  // column sums in row order (core/nn/layers.cpp)
     CHECK(hash_of(d_beta) == "6ed1c59f0695a29a");
 
     std::vector<float> params = random_values(512 * 784, 2), grads = random_values(512 * 784, 8);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gemm.h"
+#include "nn/gemm.h"
 #include "test_support.h"
 
 using namespace ganvas;

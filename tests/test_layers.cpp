@@ -9,8 +9,8 @@
 
 #include <cmath>
 
-#include "layers.h"
-#include "loss.h"
+#include "nn/layers.h"
+#include "nn/loss.h"
 #include "test_support.h"
 
 using namespace ganvas;

@@ -11,10 +11,10 @@
 #include <cstring>
 #include <vector>
 
-#include "checkpoint.h"
-#include "gan.h"
-#include "gemm.h"
-#include "parallel.h"
+#include "io/checkpoint.h"
+#include "gan/gan.h"
+#include "nn/gemm.h"
+#include "base/parallel.h"
 #include "test_support.h"
 
 using namespace ganvas;

@@ -20,8 +20,8 @@
 // quantities by 1e-3 or far more; see the report of issue 3 for the perturbations tried.
 #include <catch2/catch.hpp>
 
-#include "gan.h"
-#include "loss.h"
+#include "gan/gan.h"
+#include "nn/loss.h"
 #include "reference_support.h"
 
 using namespace ganvas;

@@ -8,7 +8,7 @@
 #include <numeric>
 #include <vector>
 
-#include "rng.h"
+#include "base/rng.h"
 
 using namespace ganvas;
 

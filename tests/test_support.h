@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "gan.h"
-#include "rng.h"
-#include "tensor.h"
+#include "io/dataset.h"
+#include "gan/gan.h"
+#include "base/rng.h"
+#include "nn/tensor.h"
 
 namespace ganvas_test {
 

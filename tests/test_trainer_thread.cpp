@@ -8,9 +8,9 @@
 #include <cmath>
 #include <thread>
 
-#include "checkpoint.h"
-#include "gan.h"
-#include "parallel.h"
+#include "io/checkpoint.h"
+#include "gan/gan.h"
+#include "base/parallel.h"
 #include "test_support.h"
 #include "trainer_thread.h"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "gan.h"
+#include "gan/gan.h"
 #include "test_support.h"
 
 using namespace ganvas;

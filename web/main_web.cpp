@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "app.h"
-#include "bench.h"
-#include "parallel.h"
+#include "gan/bench.h"
+#include "base/parallel.h"
 #include "window.h"
 
 namespace {
@@ -183,7 +183,7 @@ EMSCRIPTEN_KEEPALIVE int ganvas_set_threads(int n) {
     return ganvas::threads();
 }
 
-// One benchmark row (core/bench.h) for the seed config at `batch` on `threads` threads (clamped
+// One benchmark row (core/gan/bench.h) for the seed config at `batch` on `threads` threads (clamped
 // to what this build has): the JSON line `ganvas bench --json` prints, or {"error": "..."} on bad
 // arguments. Runs synchronously, so the page is
 // frozen meanwhile: the glue calls it once per batch size and lets frames run in between.

@@ -59,7 +59,7 @@ from seed_gan import (INPUT_SEED, INPUT_STREAM, WEIGHT_SEED, WEIGHT_STREAM, Disc
 
 BATCH = 8
 SAMPLE = 64
-FORMAT_VERSION = "1"  # core/checkpoint.h kCheckpointFormatVersion
+FORMAT_VERSION = "1"  # core/io/checkpoint.h kCheckpointFormatVersion
 
 
 def fresh_networks(g_kwargs=None, d_kwargs=None):
@@ -188,7 +188,7 @@ def config_json(latent, g_hidden, d_hidden, batch):
 
 
 def checkpoint_tensors(g, d, opt_g=None, opt_d=None):
-    """The Ganvas checkpoint layout (core/checkpoint.h): state_dicts under generator./discriminator.,
+    """The Ganvas checkpoint layout (core/io/checkpoint.h): state_dicts under generator./discriminator.,
     Adam moments under optimizer.<net>.<name>.exp_avg|exp_avg_sq and optimizer.<net>.step."""
     tensors = []
     for prefix, net in (("generator", g), ("discriminator", d)):

@@ -2,7 +2,7 @@
 stream re-implemented bit for bit, the weight-derivation rule, and safetensors in a few lines.
 
 Nothing here comes from Ganvas' C++: the random stream is re-implemented from its definition
-(PCG32 XSH-RR 64/32, pcg32_srandom_r seeding; see core/rng.h), so agreement is evidence.
+(PCG32 XSH-RR 64/32, pcg32_srandom_r seeding; see core/base/rng.h), so agreement is evidence.
 Run with Debian's python3-torch (/usr/bin/python3); needs torch and numpy only.
 """
 import json
@@ -80,13 +80,13 @@ def seed_iteration(g, d, opt_g, opt_d, real, z_d, z_g):
     return float(d_loss), float(g_loss)
 
 
-# [SECTION] Ganvas' random stream (core/rng.cpp), exactly
+# [SECTION] Ganvas' random stream (core/base/rng.cpp), exactly
 
 MASK64 = (1 << 64) - 1
 
 
 def det_log(x):
-    """core/rng.cpp det_log: the natural log from frexp, + * / on doubles only."""
+    """core/base/rng.cpp det_log: the natural log from frexp, + * / on doubles only."""
     m, e = math.frexp(x)
     if m < 0.70710678118654752440:
         m *= 2.0

@@ -8,7 +8,7 @@
 // bench() measures each batch size on 1 thread and on every core; --query ?threads=0 loads the
 // one-thread build instead.
 // Serves the built page, awaits window.ganvas.ready and runs window.ganvas.bench() - the same
-// benchmark as `ganvas bench` (core/bench.h) - then prints a table for people and the JSON
+// benchmark as `ganvas bench` (core/gan/bench.h) - then prints a table for people and the JSON
 // lines for scripts (the objects bench() returned, one per line). Exits non-zero when the page
 // or the benchmark fails or a result lacks a field; never on speed (a benchmark, not a timed
 // test, so it is not registered with ctest). The issue's target is noted next to batch 64.

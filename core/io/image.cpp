@@ -1,5 +1,5 @@
 // image.cpp - sample grids. See image.h.
-#include "image.h"
+#include "io/image.h"
 
 #include <algorithm>
 

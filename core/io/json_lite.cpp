@@ -1,5 +1,5 @@
 // json_lite.cpp - a recursive-descent JSON reader. See json_lite.h.
-#include "json_lite.h"
+#include "io/json_lite.h"
 
 #include <cstdio>
 #include <locale>

@@ -1,5 +1,5 @@
 // checkpoint.cpp - Gan <-> safetensors checkpoint. See checkpoint.h.
-#include "checkpoint.h"
+#include "io/checkpoint.h"
 
 #include <cassert>
 
@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 namespace ganvas {
 

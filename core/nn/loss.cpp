@@ -1,5 +1,5 @@
 // loss.cpp - stable fused sigmoid + binary cross-entropy. See loss.h.
-#include "loss.h"
+#include "nn/loss.h"
 
 #include <cmath>
 

@@ -1,11 +1,11 @@
 // adam.cpp - see adam.h.
-#include "adam.h"
+#include "nn/adam.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 
-#include "parallel.h"
+#include "base/parallel.h"
 
 namespace ganvas {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "tensor.h"
+#include "nn/tensor.h"
 
 namespace ganvas {
 

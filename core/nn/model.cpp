@@ -1,12 +1,12 @@
 // model.cpp - Sequential: parameter layout, default init, forward and backward.
-#include "model.h"
+#include "nn/model.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 
-#include "layers.h"
-#include "rng.h"
+#include "nn/layers.h"
+#include "base/rng.h"
 
 namespace ganvas {
 

@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "gan.h"
-#include "status.h"
+#include "gan/gan.h"
+#include "base/status.h"
 
 namespace ganvas {
 

@@ -1,11 +1,11 @@
 // safetensors.cpp - the container: parse with validation, serialize. See safetensors.h.
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <algorithm>
 #include <cassert>
 #include <sstream>
 
-#include "json_lite.h"
+#include "io/json_lite.h"
 
 namespace ganvas {
 

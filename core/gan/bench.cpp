@@ -1,13 +1,13 @@
 // bench.cpp - see bench.h.
-#include "bench.h"
+#include "gan/bench.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
-#include "gemm.h"
-#include "parallel.h"
+#include "nn/gemm.h"
+#include "base/parallel.h"
 
 namespace ganvas {
 

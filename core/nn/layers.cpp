@@ -1,7 +1,7 @@
 // layers.cpp - forward/backward of Linear, LeakyReLU, Tanh, Sigmoid, BatchNorm1d.
-#include "layers.h"
+#include "nn/layers.h"
 
-#include "gemm.h"
+#include "nn/gemm.h"
 
 #include <cassert>
 #include <cmath>

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "rng.h"
-#include "status.h"
-#include "tensor.h"
+#include "base/rng.h"
+#include "base/status.h"
+#include "nn/tensor.h"
 
 namespace ganvas {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "gan.h"
+#include "io/dataset.h"
+#include "gan/gan.h"
 
 namespace ganvas {
 

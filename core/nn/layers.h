@@ -11,7 +11,7 @@
 //   - whatever backward needs from forward is passed in by the caller, who owns it.
 #pragma once
 
-#include "tensor.h"
+#include "nn/tensor.h"
 
 namespace ganvas {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace ganvas {
 

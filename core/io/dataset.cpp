@@ -1,7 +1,7 @@
 // dataset.cpp - IDX parsing and shuffled batches. See dataset.h.
-#include "dataset.h"
+#include "io/dataset.h"
 
-#include "file_io.h"
+#include "base/file_io.h"
 
 #include <cassert>
 #include <numeric>

@@ -1,5 +1,5 @@
 // parallel.cpp - see parallel.h.
-#include "parallel.h"
+#include "base/parallel.h"
 
 #include <algorithm>
 

@@ -16,38 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "adam.h"
-#include "dataset.h"
-#include "model.h"
-#include "rng.h"
-#include "status.h"
+#include "gan/config.h"
+#include "gan/networks.h"
+#include "io/dataset.h"
+#include "nn/adam.h"
+#include "nn/model.h"
+#include "base/rng.h"
+#include "base/status.h"
 
 namespace ganvas {
-
-struct GanConfig {
-    int latent_dim = 100;
-    std::vector<int> g_hidden = {128, 256, 512};  // widths; BatchNorm after all but the first
-    std::vector<int> d_hidden = {512, 256};
-    int image_pixels = 784;
-    float leaky_slope = 0.2f;
-    int batch_size = 64;
-    AdamConfig adam_g, adam_d;  // the seed: lr 2e-4, betas (0.5, 0.999), eps 1e-8 for both
-};
-
-// Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.
-bool gan_config_preset(const std::string& name, GanConfig* out);
-std::vector<std::string> gan_config_preset_names();
-// Rejects settings the core cannot train with, with a reason (absurd sizes, rates...).
-Status gan_config_validate(const GanConfig& config);
-// The config as one line of JSON (stored in checkpoints).
-std::string gan_config_to_json(const GanConfig& config);
-// Reads what gan_config_to_json writes. Absent keys keep the seed's values; unknown keys,
-// wrong types and settings gan_config_validate refuses are errors. On error *out is unchanged.
-Status gan_config_from_json(const std::string& json, GanConfig* out);
-
-// The seed's networks, layer for layer (PyTorch nn.Sequential indices).
-std::vector<LayerSpec> generator_layers(const GanConfig& config);
-std::vector<LayerSpec> discriminator_layers(const GanConfig& config);
 
 // Seconds spent per phase of train_step, summed since the last reset_timings().
 struct StepTimings {
@@ -60,10 +37,6 @@ struct StepTimings {
     int64_t steps = 0;
 };
 
-// Multiply-add FLOPs of the GEMMs in one train_step at the config's batch size, counting only
-// what is needed (G's step never computes D's weight gradients; the first layer's input
-// gradient is never computed). 737 MFLOP for the seed at batch 64.
-double gan_step_flops(const GanConfig& config);
 
 struct StepStats {
     int64_t step = 0;     // steps completed, counting this one

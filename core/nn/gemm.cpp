@@ -1,5 +1,5 @@
 // gemm.cpp - packed, register-blocked matrix multiply. See gemm.h for the design.
-#include "gemm.h"
+#include "nn/gemm.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "parallel.h"
+#include "base/parallel.h"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>

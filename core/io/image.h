@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tensor.h"
+#include "nn/tensor.h"
 
 namespace ganvas {
 

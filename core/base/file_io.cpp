@@ -1,5 +1,5 @@
 // file_io.cpp - see file_io.h.
-#include "file_io.h"
+#include "base/file_io.h"
 
 #include <cerrno>
 #include <cstdio>

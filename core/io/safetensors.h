@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace ganvas {
 

@@ -1,5 +1,5 @@
 // rng.cpp - PCG32, the polar method and a deterministic log. See rng.h for why.
-#include "rng.h"
+#include "base/rng.h"
 
 #include <cmath>
 

@@ -1,0 +1,33 @@
+// config.h - what a training run is set up with: sizes, slopes, batch, optimisers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "nn/adam.h"
+
+namespace ganvas {
+
+struct GanConfig {
+    int latent_dim = 100;
+    std::vector<int> g_hidden = {128, 256, 512};  // widths; BatchNorm after all but the first
+    std::vector<int> d_hidden = {512, 256};
+    int image_pixels = 784;
+    float leaky_slope = 0.2f;
+    int batch_size = 64;
+    AdamConfig adam_g, adam_d;  // the seed: lr 2e-4, betas (0.5, 0.999), eps 1e-8 for both
+};
+
+// Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.
+bool gan_config_preset(const std::string& name, GanConfig* out);
+std::vector<std::string> gan_config_preset_names();
+// Rejects settings the core cannot train with, with a reason (absurd sizes, rates...).
+Status gan_config_validate(const GanConfig& config);
+// The config as one line of JSON (stored in checkpoints).
+std::string gan_config_to_json(const GanConfig& config);
+// Reads what gan_config_to_json writes. Absent keys keep the seed's values; unknown keys,
+// wrong types and settings gan_config_validate refuses are errors. On error *out is unchanged.
+Status gan_config_from_json(const std::string& json, GanConfig* out);
+
+}  // namespace ganvas
