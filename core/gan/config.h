@@ -17,6 +17,8 @@ struct GanConfig {
     float leaky_slope = 0.2f;
     int batch_size = 64;
     AdamConfig adam_g, adam_d;  // the seed: lr 2e-4, betas (0.5, 0.999), eps 1e-8 for both
+    int d_steps = 1;                 // D steps per G step (each on its own real batch and z)
+    std::string objective = "bce";   // the GAN objective, one of objective_names() (objective.h)
 };
 
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.
