@@ -152,7 +152,7 @@ TEST_CASE("Parts (quarter steps) give exactly the bits of whole steps, in any mi
     for (int i = 0; i < 5; ++i) {
         const StepStats from_whole = whole.train_step(mnist());
         StepStats done;
-        for (int p = 0; p < Gan::kStepParts - 1; ++p) {
+        for (int p = 0; p < parts.parts_per_iteration() - 1; ++p) {
             CHECK_FALSE(parts.train_part(mnist(), &done));
             CHECK(parts.parts_done() == p + 1);
         }

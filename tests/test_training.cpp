@@ -18,7 +18,9 @@ TEST_CASE("The seed's networks have the seed's layers and parameter counts", "[g
     // D: 784*512+512 + 512*256+256 + 256+1
     CHECK(gan.discriminator().params.size() == 401920 + 131328 + 257);
     CHECK(gan.generator().tensors[6].name == "model.3.running_mean");
-    CHECK(gan.discriminator().layers.back().spec.kind == LayerKind::Sigmoid);
+    // D ends at its logit: the seed's Sigmoid lives in the objective (gan/objective.h).
+    CHECK(gan.discriminator().layers.back().spec.kind == LayerKind::Linear);
+    CHECK(gan.discriminator().features_out() == 1);
 }
 
 TEST_CASE("Absurd configs are refused with a reason", "[gan]") {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "gan/sampler.h"
 #include "gan/streams.h"
 #include "nn/loss.h"
 
@@ -23,12 +24,14 @@ void lap(std::chrono::steady_clock::time_point& mark, double& bucket) {
 
 Gan::Gan(const GanConfig& config, uint64_t seed)
     : config_(config),
+      objective_(objective_find(config.objective)),
       seed_(seed),
       g_(generator_layers(config)),
       d_(discriminator_layers(config)),
       noise_rng_(seed, streams::kNoise),
       data_rng_(seed, streams::kData) {
-    assert(gan_config_validate(config).ok && "Gan: validate the config first (gan_config_validate)");
+    assert(gan_config_validate(config).ok && objective_ && config.d_steps >= 1 &&
+           "Gan: validate the config first (gan_config_validate)");
     Rng init_rng(seed, streams::kInit);
     sequential_init_default(g_, init_rng);
     sequential_init_default(d_, init_rng);
@@ -36,7 +39,7 @@ Gan::Gan(const GanConfig& config, uint64_t seed)
     adam_d_.reset(d_.params.size());
 }
 
-void Gan::draw_step_inputs(const Dataset& data) {
+void Gan::draw_d_inputs(const Dataset& data) {
     const int batch = config_.batch_size;
     assert(data.count >= batch && "Gan::train_step: the dataset is smaller than one batch");
     if (sampler_.dataset_count() != data.count || sampler_.batch_size() != batch)
@@ -44,45 +47,46 @@ void Gan::draw_step_inputs(const Dataset& data) {
     auto mark = std::chrono::steady_clock::now();
     real_.resize(batch, config_.image_pixels);
     z_d_.resize(batch, config_.latent_dim);
-    z_g_.resize(batch, config_.latent_dim);
     sampler_.next(data, data_rng_, view_of(real_));
     noise_rng_.fill_normal(z_d_.data(), size_t(z_d_.size()));
+    lap(mark, timings_.data);
+}
+
+void Gan::draw_g_inputs() {
+    auto mark = std::chrono::steady_clock::now();
+    z_g_.resize(config_.batch_size, config_.latent_dim);
     noise_rng_.fill_normal(z_g_.data(), size_t(z_g_.size()));
     lap(mark, timings_.data);
 }
 
 StepStats Gan::train_step(const Dataset& data) {
     StepStats stats;
-    if (mid_iteration()) {  // finish the iteration train_part() began
-        while (!train_part(data, &stats)) {
-        }
-        return stats;
+    while (!train_part(data, &stats)) {
     }
-    draw_step_inputs(data);
-    return train_step_with(const_view_of(real_), const_view_of(z_d_), const_view_of(z_g_));
+    return stats;
 }
 
 bool Gan::train_part(const Dataset& data, StepStats* completed) {
-    switch (part_) {
-        case 0:
-            draw_step_inputs(data);
-            pending_ = StepStats{};
+    if (part_ == 0) pending_ = StepStats{};
+    const int g_part = kPartsPerPhase * config_.d_steps;
+    if (part_ < g_part) {
+        if (part_ % kPartsPerPhase == 0) {
+            draw_d_inputs(data);
             d_step_real(const_view_of(real_), const_view_of(z_d_), pending_);
-            break;
-        case 1:
+        } else {
             d_step_fake(pending_);
-            break;
-        case 2:
-            g_step_forward(const_view_of(z_g_), pending_);
-            break;
-        default:
-            g_step_backward();
-            part_ = 0;
-            step_ += 1;
-            timings_.steps += 1;
-            pending_.step = step_;
-            *completed = pending_;
-            return true;
+        }
+    } else if (part_ == g_part) {
+        draw_g_inputs();
+        g_step_forward(const_view_of(z_g_), pending_);
+    } else {
+        g_step_backward();
+        part_ = 0;
+        step_ += 1;
+        timings_.steps += 1;
+        pending_.step = step_;
+        *completed = pending_;
+        return true;
     }
     part_ += 1;
     return false;
@@ -91,7 +95,7 @@ bool Gan::train_part(const Dataset& data, StepStats* completed) {
 bool Gan::train_half_step(const Dataset& data, StepStats* completed) {
     do {
         if (train_part(data, completed)) return true;
-    } while (part_ != 2);  // the D step is done
+    } while (part_ % kPartsPerPhase != 0);  // a D step is done
     return false;
 }
 
@@ -102,6 +106,7 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
     assert(real.cols() == config_.image_pixels && z_d.cols() == config_.latent_dim && z_g.cols() == config_.latent_dim &&
            "Gan::train_step_with: real is (N, 784), z_d and z_g are (N, latent)");
     assert(!mid_iteration() && "Gan::train_step_with: finish the iteration train_part() began first");
+    assert(config_.d_steps == 1 && "Gan::train_step_with: given inputs make one D step");
     StepStats stats;
     d_step_real(real, z_d, stats);
     d_step_fake(stats);
@@ -113,11 +118,10 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
     return stats;
 }
 
-// D step: real labelled 1, G(z_d) labelled 0; d_loss = (bce_real + bce_fake) / 2.
-// First part: the fakes, then D on the real batch.
+// D step, first part: the fakes G(z_d), then D on the real batch, whose loss gradient is
+// D's first contribution to its weight gradients.
 void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats) {
     const int batch = int(real.rows());
-    const int logit_layers = int(d_.layers.size()) - 1;  // D's Sigmoid is fused into the loss
     d_logit_grad_.resize(batch, 1);
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
@@ -125,50 +129,50 @@ void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stat
     part_batch_ = batch;
     lap(mark, t.g_forward);
     d_.zero_grads();
-    const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train, logit_layers);
-    loss_real_ = bce_with_logits(logits_real.data(), batch, 1.0f, d_logit_grad_.data(), 0.5f);
+    const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train);
+    loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data());
     stats.d_real = mean_sigmoid(logits_real.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_real_cache_, const_view_of(d_logit_grad_), true, false);
     lap(mark, t.d_backward);
 }
 
-// Second part: D on the fakes, then Adam on D.
+// D step, second part: D on the fakes, adding to D's gradients; then Adam on D. (A penalty on
+// D adds its gradient here, before Adam.)
 void Gan::d_step_fake(StepStats& stats) {
-    const int batch = part_batch_, logit_layers = int(d_.layers.size()) - 1;
+    const int batch = part_batch_;
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
     const ConstMatrixView fake(fake_, batch, config_.image_pixels);
-    const ConstMatrixView logits_fake = sequential_forward(d_, d_fake_cache_, fake, BatchNormMode::Train, logit_layers);
-    const float loss_fake = bce_with_logits(logits_fake.data(), batch, 0.0f, d_logit_grad_.data(), 0.5f);
+    const ConstMatrixView logits_fake = sequential_forward(d_, d_fake_cache_, fake, BatchNormMode::Train);
+    const float loss_fake = objective_->d_fake(logits_fake.data(), batch, d_logit_grad_.data());
     stats.d_fake = mean_sigmoid(logits_fake.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), true, false);
     lap(mark, t.d_backward);
     adam_step(adam_d_, config_.adam_d, d_.params.data(), d_.grads.data(), d_.params.size());
-    stats.d_loss = 0.5f * (loss_real_ + loss_fake);
+    stats.d_loss = loss_real_ + loss_fake;
     lap(mark, t.optimizer);
 }
 
-// G step: g_loss = bce(D(G(z_g)), 1) against the freshly updated D; only D's input gradient
-// is computed, never its weight gradients. First part: forward, and D's input gradient.
+// G step, first part: G(z_g) and D's logits on it against the freshly updated D; only D's
+// input gradient is computed, never its weight gradients.
 void Gan::g_step_forward(ConstMatrixView z_g, StepStats& stats) {
     const int batch = int(z_g.rows());
-    const int logit_layers = int(d_.layers.size()) - 1;
     d_logit_grad_.resize(batch, 1);
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
     const ConstMatrixView fake_g = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train);
     lap(mark, t.g_forward);
-    const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train, logit_layers);
-    stats.g_loss = bce_with_logits(logits_g.data(), batch, 1.0f, d_logit_grad_.data(), 1.0f);
+    const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train);
+    stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data());
     lap(mark, t.d_forward);
     d_fake_input_ = sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), false, true).data();
     part_batch_ = batch;
     lap(mark, t.d_backward);
 }
 
-// Second part: G backward from D's input gradient, then Adam on G.
+// G step, second part: G backward from D's input gradient, then Adam on G.
 void Gan::g_step_backward() {
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
@@ -187,14 +191,12 @@ void Gan::set_trainer_state(const TrainerState& state) {
 }
 
 void Gan::generate(ConstMatrixView z, MatrixView images, BatchNormMode mode) {
-    assert(z.cols() == config_.latent_dim && images.rows() == z.rows() && images.cols() == config_.image_pixels &&
-           "Gan::generate: z is (N, latent) and images (N, 784)");
-    images = sequential_forward(g_, g_preview_cache_, z, mode);
+    sample_images(sample_generator(), g_preview_cache_, z, images, mode);
 }
 
 void Gan::discriminate(ConstMatrixView images, float* probabilities) {
-    const ConstMatrixView p = sequential_forward(d_, d_preview_cache_, images, BatchNormMode::Eval);
-    for (Eigen::Index i = 0; i < p.rows(); ++i) probabilities[i] = p(i, 0);
+    const ConstMatrixView logits = sequential_forward(d_, d_preview_cache_, images, BatchNormMode::Eval);
+    for (Eigen::Index i = 0; i < logits.rows(); ++i) probabilities[i] = sigmoid_of_logit(logits(i, 0));
 }
 
 }  // namespace ganvas

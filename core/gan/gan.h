@@ -1,12 +1,17 @@
 // gan.h - the seed's GAN and its training step.
 //
-// A Gan owns a generator G (z -> image) and a discriminator D (image -> logit), one Adam
-// per network, its random streams and every buffer a step needs. train_step() is the
-// seed's loop body:
-//   D step: x = real batch, z ~ N(0,1), fake = G(z) (no gradient into G),
-//           d_loss = (BCE(D(x), 1) + BCE(D(fake), 0)) / 2, Adam on D;
-//   G step: fresh z, g_loss = BCE(D(G(z)), 1) (non-saturating), gradient flows through D
-//           into G - D's weight gradients are never computed - then Adam on G.
+// A Gan owns a generator G (z -> image) and a discriminator D (image -> logit: D ends in a
+// Linear layer), one Adam per network, its random streams (gan/streams.h) and every buffer a
+// step needs. An iteration is config.d_steps D steps, then one G step, with the config's
+// objective (gan/objective.h: the seed's is "bce"):
+//   D step: x = a real batch, z ~ N(0,1), fake = G(z) (no gradient into G);
+//           loss_D = d_real(D(x)) + d_fake(D(fake)); Adam on D;
+//   G step: fresh z, loss_G = g(D(G(z))); the gradient flows through D into G - D's weight
+//           gradients are never computed - then Adam on G.
+// With d_steps 1 and "bce" this is the seed's loop body, bit for bit as before.
+// Where remedies go: a penalty on D (gradient penalty, R1) adds its gradient to D's after the
+// fake half of a D step and before D's Adam (d_step_fake); an EMA of G's weights is another
+// Sequential that sampling is given (sample_generator, gan/sampler.h).
 // Both networks stay in training mode (BatchNorm uses batch statistics and updates its
 // running statistics on every G forward, exactly as PyTorch's train()).
 // After the first step at a given batch size, a step performs no heap allocation.
@@ -18,6 +23,7 @@
 
 #include "gan/config.h"
 #include "gan/networks.h"
+#include "gan/objective.h"
 #include "io/dataset.h"
 #include "nn/adam.h"
 #include "nn/model.h"
@@ -41,8 +47,9 @@ struct StepTimings {
 struct StepStats {
     int64_t step = 0;     // steps completed, counting this one
     float d_loss = 0, g_loss = 0;
-    float d_real = 0;     // mean D(x) on the real batch, a probability
+    float d_real = 0;     // mean D(x) = sigmoid(logit) on the real batch, a probability
     float d_fake = 0;     // mean D(G(z)) during the D step
+    // With several D steps per iteration, d_loss, d_real and d_fake are the last D step's.
 };
 
 // Besides weights and Adam state, all that decides the next training steps: the random
@@ -56,38 +63,56 @@ class Gan {
 public:
     // config must pass gan_config_validate.
     Gan(const GanConfig& config, uint64_t seed);
+    // Not copyable: between the parts of an iteration it holds pointers into its own caches
+    // (a copy's would point into the original's). Moving is safe: the pointers are into heap
+    // buffers, which a move hands over.
+    Gan(const Gan&) = delete;
+    Gan& operator=(const Gan&) = delete;
+    Gan(Gan&&) = default;
+    Gan& operator=(Gan&&) = default;
 
-    // One D step then one G step on the next batch of data (data.count >= batch_size): draws
-    // the real batch, then z for the D step and z for the G step, and calls train_step_with.
+    // One iteration on the next batches of data (data.count >= batch_size): per D step a real
+    // batch and its z, then the G step's z; all drawn from the Gan's own streams.
     StepStats train_step(const Dataset& data);
-    // One D step then one G step on given inputs: real (N, 784) labelled 1; z_d (N, latent)
-    // makes the D step's fakes, z_g (N, latent) the G step's. N >= 2, the same for all three
-    // (it may differ from config().batch_size). The one code path of training.
+    // One D step then one G step on given inputs (config().d_steps must be 1): real (N, 784)
+    // labelled real; z_d (N, latent) makes the D step's fakes, z_g (N, latent) the G step's.
+    // N >= 2, the same for all three (it may differ from config().batch_size).
     StepStats train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g);
 
-    // The same iteration in kStepParts calls, for callers that must bound the time of one call
-    // (the one-thread page trains inside ~16 ms frames; a whole step takes ~20 ms in wasm):
-    //   part 0  draws the inputs exactly as train_step() does; G(z_d); D forward and backward
-    //           on the real batch
-    //   part 1  D forward and backward on the fakes; Adam on D (the D step is done)
-    //   part 2  G(z_g); D forward on it and D's input gradient
-    //   part 3  G backward; Adam on G; returns true with the iteration's stats in *completed
+    // The same iteration in parts_per_iteration() calls, for callers that must bound the time
+    // of one call (the one-thread page trains inside ~16 ms frames; a whole step takes ~20 ms
+    // in wasm). Per D step two parts, then two for the G step:
+    //   D part 1  draws the D step's real batch and z; G(z); D forward and backward on the
+    //             real batch
+    //   D part 2  D forward and backward on the fakes; Adam on D (this D step is done)
+    //   G part 1  draws z; G(z); D forward on it and D's input gradient
+    //   G part 2  G backward; Adam on G; returns true with the iteration's stats in *completed
     // Any mix of train_step(), train_half_step() and train_part() gives the bits that
     // train_step() alone gives: the parts are the same operations in the same order.
-    static constexpr int kStepParts = 4;
+    static constexpr int kPartsPerPhase = 2;
+    int parts_per_iteration() const { return kPartsPerPhase * (config_.d_steps + 1); }
     bool train_part(const Dataset& data, StepStats* completed);
-    // Parts up to the end of the current D or G step: the first call runs the D step, the
-    // second the G step, completing the iteration (true, stats in *completed).
+    // Parts up to the end of the current phase (one D step, or the G step): with one D step,
+    // the first call runs the D step, the second the G step, completing the iteration (true,
+    // stats in *completed).
     bool train_half_step(const Dataset& data, StepStats* completed);
+    // True when the next part begins the G step (every D step of the iteration is done).
+    bool at_g_step() const { return part_ == kPartsPerPhase * config_.d_steps; }
     // Parts of the current iteration done (0: none; the model is between iterations).
     int parts_done() const { return part_; }
     // True inside an iteration (some parts done, not all).
     bool mid_iteration() const { return part_ != 0; }
 
-    // Images (N, 784) in [-1, 1] from z (N, latent). Train/TrainNoUpdate need N >= 2.
+    // Images (N, 784) in [-1, 1] from z (N, latent) with the weights samples are drawn from
+    // (sample_generator()); mode Eval or TrainNoUpdate (N >= 2): sampling never changes the
+    // model. A shorthand for sample_images(sample_generator(), ...) with the Gan's own cache.
     void generate(ConstMatrixView z, MatrixView images, BatchNormMode mode);
-    // Probabilities (N) that D gives the images.
+    // Probabilities (N) that D gives the images: sigmoid of D's logits, BatchNorm in Eval.
     void discriminate(ConstMatrixView images, float* probabilities);
+    // The generator weights samples are drawn from: the trained G (an EMA of it later).
+    const Sequential& sample_generator() const { return g_; }
+    // The objective in use (config().objective).
+    const Objective& objective() const { return *objective_; }
 
     const GanConfig& config() const { return config_; }
     uint64_t seed() const { return seed_; }
@@ -109,14 +134,16 @@ public:
     void reset_timings() { timings_ = StepTimings{}; }
 
 private:
-    void draw_step_inputs(const Dataset& data);  // real_, z_d_, z_g_ for the next iteration
-    // The four parts of an iteration (see train_part).
+    void draw_d_inputs(const Dataset& data);  // real_ and z_d_ for the next D step
+    void draw_g_inputs();                     // z_g_ for the G step
+    // The parts of an iteration (see train_part).
     void d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stats);
     void d_step_fake(StepStats& stats);
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
 
     GanConfig config_;
+    const Objective* objective_;
     uint64_t seed_;
     int64_t step_ = 0;
     int part_ = 0;                // parts of the current iteration done (train_part)

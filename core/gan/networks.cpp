@@ -22,7 +22,9 @@ std::vector<LayerSpec> generator_layers(const GanConfig& c) {
 }
 
 std::vector<LayerSpec> discriminator_layers(const GanConfig& c) {
-    // Per width: Linear, LeakyReLU; then Linear(h_last, 1), Sigmoid. Seed: indices 0..5.
+    // Per width: Linear, LeakyReLU; then Linear(h_last, 1): a logit. The seed's Sigmoid (index 5,
+    // no tensors, so the state_dict names are the same) is folded into the objective
+    // (gan/objective.h), which is computed stably on logits. Seed: indices 0..4.
     std::vector<LayerSpec> layers;
     int width = c.image_pixels;
     for (int h : c.d_hidden) {
@@ -31,7 +33,6 @@ std::vector<LayerSpec> discriminator_layers(const GanConfig& c) {
         width = h;
     }
     layers.push_back(LayerSpec::linear(width, 1));
-    layers.push_back(LayerSpec::sigmoid());
     return layers;
 }
 

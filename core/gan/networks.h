@@ -8,7 +8,7 @@
 
 namespace ganvas {
 
-// The seed's networks, layer for layer (PyTorch nn.Sequential indices).
+// The seed's networks, layer for layer (PyTorch nn.Sequential indices); D's output is a logit.
 std::vector<LayerSpec> generator_layers(const GanConfig& config);
 std::vector<LayerSpec> discriminator_layers(const GanConfig& config);
 

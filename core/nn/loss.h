@@ -15,6 +15,9 @@ namespace ganvas {
 // If d_logits is non-null, writes scale * d(mean loss)/d(logit_i) there.
 float bce_with_logits(const float* logits, int n, float target, float* d_logits, float scale);
 
+// sigmoid(x) = 1 / (1 + exp(-x)), split by sign so exp never overflows: the probability of
+// "real" that a logit stands for.
+float sigmoid_of_logit(float x);
 // Mean of sigmoid(logit): the average probability D assigns to "real".
 float mean_sigmoid(const float* logits, int n);
 
