@@ -114,3 +114,36 @@ TEST_CASE("The z of (seed, index) does not depend on what else is drawn", "[stre
     sample_z(1, 0, 100, single.data());
     CHECK(content_hash_hex(reinterpret_cast<const uint8_t*>(single.data()), 400) == "a7e51e251d3146c0");
 }
+
+TEST_CASE("Live settings apply from the next iteration; network shapes are refused", "[gan][settings]") {
+    Gan gan(seed_config(), 4), same(seed_config(), 4);
+    gan.train_step(mnist());
+    same.train_step(mnist());
+    GanConfig faster = seed_config();
+    faster.adam_g.lr = 1e-3f;
+    faster.d_steps = 2;
+    REQUIRE(gan.set_config(faster).ok);
+    CHECK(gan.config().d_steps == 2);
+    CHECK(gan.parts_per_iteration() == 6);
+    gan.train_step(mnist());
+    same.train_step(mnist());
+    CHECK(gan.generator().params != same.generator().params);
+
+    GanConfig wider = faster;
+    wider.g_hidden[0] = 64;
+    const std::vector<uint8_t> before = checkpoint_serialize(gan);
+    Status s = gan.set_config(wider);
+    CHECK_FALSE(s.ok);
+    CHECK_THAT(s.message, Catch::Contains("g_hidden"));
+    GanConfig absurd = faster;
+    absurd.adam_d.lr = -1.0f;
+    CHECK_FALSE(gan.set_config(absurd).ok);
+    CHECK(checkpoint_serialize(gan) == before);  // refusals change nothing
+    StepStats done;
+    gan.train_part(mnist(), &done);
+    s = gan.set_config(seed_config());
+    CHECK_THAT(s.message, Catch::Contains("between iterations"));
+    while (!gan.train_part(mnist(), &done)) {
+    }
+    CHECK(gan.config().d_steps == 2);
+}

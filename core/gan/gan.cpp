@@ -184,6 +184,24 @@ void Gan::g_step_backward() {
     lap(mark, t.optimizer);
 }
 
+Status Gan::set_config(const GanConfig& next) {
+    const Status valid = gan_config_validate(next);
+    if (!valid) return valid;
+    const char* fixed = next.latent_dim != config_.latent_dim       ? "latent_dim"
+                        : next.g_hidden != config_.g_hidden         ? "g_hidden"
+                        : next.d_hidden != config_.d_hidden         ? "d_hidden"
+                        : next.image_pixels != config_.image_pixels ? "image_pixels"
+                        : !(next.leaky_slope == config_.leaky_slope) ? "leaky_slope"
+                                                                     : nullptr;
+    if (fixed) return Status::failure(std::string(fixed) + " shapes the networks: it applies on reset, with a new model");
+    const Objective* objective = objective_find(next.objective);
+    if (!objective) return Status::failure("objective: no objective is called '" + next.objective + "'");
+    if (mid_iteration()) return Status::failure("settings change between iterations: finish this one first");
+    config_ = next;
+    objective_ = objective;
+    return Status::success();
+}
+
 void Gan::set_trainer_state(const TrainerState& state) {
     noise_rng_.set_state(state.noise);
     data_rng_.set_state(state.data);

@@ -115,6 +115,11 @@ public:
     const Objective& objective() const { return *objective_; }
 
     const GanConfig& config() const { return config_; }
+    // Changes the settings that do not change the networks (learning rates, betas, D steps,
+    // objective, batch size) from the next iteration on, as a recipe's timeline does mid-run.
+    // Refused, with the setting named and *this unchanged, when next is invalid, when it
+    // changes the networks (latent size, widths, slope: those need a new Gan) or mid-iteration.
+    Status set_config(const GanConfig& next);
     uint64_t seed() const { return seed_; }
     int64_t step() const { return step_; }
     int64_t epoch() const { return sampler_.epoch(); }
