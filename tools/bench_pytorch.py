@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """bench_pytorch.py - the seed's PyTorch training loop, timed: the reference for `ganvas bench`.
 
-    /usr/bin/python3 tools/bench_pytorch.py [--batch 64] [--threads 1] [--trials 5] [--steps 20]
+    /usr/bin/python3 tools/bench_pytorch.py [--batch 64] [--threads 1] [--trials 3] [--steps 300]
+                                            [--warmup 20]
 
-Runs the seed's D step + G step (docs: SEED.md) on random data in [-1, 1] with Debian's
-python3-torch, one thread by default, and prints one JSON line like `ganvas bench --json`:
+Runs the seed's program as its users run it (SEED.md): its modules with in-place LeakyReLU, its
+D step + G step, on data already in memory (random values in [-1, 1]; the loader is not timed),
+with Debian's python3-torch on OpenBLAS, one thread by default: 20 warm-up iterations, then
+trials of 300 timed iterations. Prints one JSON line like `ganvas bench --json`:
 {"config": "pytorch-seed", "batch", "threads", "iters_per_sec" (median of trials)}.
+Short trials or out-of-place activations flatter Ganvas: keep these defaults for comparisons.
 """
 import argparse
 import json
@@ -20,16 +24,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--trials", type=int, default=5)
-    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--trials", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=20)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    g = nn.Sequential(nn.Linear(100, 128), nn.LeakyReLU(0.2), nn.Linear(128, 256), nn.BatchNorm1d(256),
-                      nn.LeakyReLU(0.2), nn.Linear(256, 512), nn.BatchNorm1d(512), nn.LeakyReLU(0.2),
-                      nn.Linear(512, 784), nn.Tanh())
-    d = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256), nn.LeakyReLU(0.2),
-                      nn.Linear(256, 1), nn.Sigmoid())
+    g = nn.Sequential(nn.Linear(100, 128), nn.LeakyReLU(0.2, inplace=True), nn.Linear(128, 256),
+                      nn.BatchNorm1d(256), nn.LeakyReLU(0.2, inplace=True), nn.Linear(256, 512),
+                      nn.BatchNorm1d(512), nn.LeakyReLU(0.2, inplace=True), nn.Linear(512, 784), nn.Tanh())
+    d = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2, inplace=True), nn.Linear(512, 256),
+                      nn.LeakyReLU(0.2, inplace=True), nn.Linear(256, 1), nn.Sigmoid())
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCELoss()
@@ -49,7 +54,7 @@ def main():
         g_loss.backward()
         opt_g.step()
 
-    for i in range(5):
+    for i in range(args.warmup):
         step(i)
     rates = []
     for _ in range(args.trials):
