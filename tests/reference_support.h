@@ -83,18 +83,19 @@ constexpr uint64_t kWeightSeed = 1234, kWeightStream = 77, kInputSeed = 1234, kI
 // then bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BatchNorm weight ~ U(0.5, 1.5), bias ~
 // U(-0.5, 0.5); running mean 0, running var 1, num_batches_tracked 0.
 inline void derive_weights(ganvas::Sequential& net, ganvas::Rng& rng) {
-    for (ganvas::Layer& layer : net.layers) {
-        if (layer.spec.kind == ganvas::LayerKind::Linear) {
-            const float bound = 1.0f / std::sqrt(static_cast<float>(layer.features_in));
-            rng.fill_uniform(&net.params[layer.weight], size_t(layer.features_out) * layer.features_in, -bound, bound);
-            rng.fill_uniform(&net.params[layer.bias], size_t(layer.features_out), -bound, bound);
-        } else if (layer.spec.kind == ganvas::LayerKind::BatchNorm1d) {
-            const int f = layer.features_out;
-            rng.fill_uniform(&net.params[layer.weight], size_t(f), 0.5f, 1.5f);
-            rng.fill_uniform(&net.params[layer.bias], size_t(f), -0.5f, 0.5f);
-            std::fill_n(&net.buffers[layer.running_mean], f, 0.0f);
-            std::fill_n(&net.buffers[layer.running_var], f, 1.0f);
-            layer.num_batches_tracked = 0;
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+        const ganvas::LayerSpec& spec = net.layers[i].spec;
+        if (spec.kind == ganvas::LayerKind::Linear) {
+            const float bound = 1.0f / std::sqrt(static_cast<float>(spec.in.size()));
+            rng.fill_uniform(net.values(i, "weight"), size_t(spec.out.size() * spec.in.size()), -bound, bound);
+            rng.fill_uniform(net.values(i, "bias"), size_t(spec.out.size()), -bound, bound);
+        } else if (spec.kind == ganvas::LayerKind::BatchNorm1d) {
+            const size_t f = size_t(spec.out.size());
+            rng.fill_uniform(net.values(i, "weight"), f, 0.5f, 1.5f);
+            rng.fill_uniform(net.values(i, "bias"), f, -0.5f, 0.5f);
+            std::fill_n(net.values(i, "running_mean"), f, 0.0f);
+            std::fill_n(net.values(i, "running_var"), f, 1.0f);
+            net.counter(i) = 0;
         }
     }
 }

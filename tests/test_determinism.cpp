@@ -11,7 +11,7 @@
 //      sum in the same k order whatever the tile shape (core/nn/gemm.h), so the native 6x16 AVX2,
 //      the native 4x8 SSE2 and the wasm 2x16 kernels agree bit for bit.
 //   2. Column sums: Eigen's colwise().sum() used its own SIMD order natively and a scalar order
-//      in wasm. core/nn/layers.cpp now sums each column in row order with plain loops.
+//      in wasm. core/nn/layers/reduce.h now sums each column in row order with plain loops.
 //   3. BatchNorm's 1/sqrt: Eigen's native rsqrt() is an estimate plus a Newton step. Now
 //      1.0f / std::sqrt(), both correctly rounded.
 // Everything else was already identical: the random stream (test_rng.cpp), the initial weights
@@ -108,7 +108,7 @@ TEST_CASE("Element-wise layers, the loss and Adam give the same bits natively an
     batchnorm_backward(o, d_gamma.data(), d_beta.data(), ConstMatrixView(d_out.data(), N, F),
                        ConstMatrixView(x_hat.data(), N, F), inv_std.data(), gamma.data());
     CHECK(hash_of(out) == "e82494330d799d9a");
-    CHECK(hash_of(d_gamma) == "d426345f83e667e6");  // column sums in row order (core/nn/layers.cpp)
+    CHECK(hash_of(d_gamma) == "d426345f83e667e6");  // column sums in row order (core/nn/layers/reduce.h)
     CHECK(hash_of(d_beta) == "6ed1c59f0695a29a");
 
     std::vector<float> params = random_values(512 * 784, 2), grads = random_values(512 * 784, 8);

@@ -87,12 +87,8 @@ TEST_CASE("every kernel gives the same bits as the portable baseline", "[gemm]")
     const ganvas::GanConfig config;  // the seed model
     for (int batch : {64, 37})
         for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
-            for (const LayerSpec& l : layers) {
-                if (l.kind != LayerKind::Linear) continue;
-                shapes.push_back({batch, l.features_out, l.features_in});  // forward
-                shapes.push_back({batch, l.features_in, l.features_out});  // input grad
-                shapes.push_back({l.features_out, l.features_in, batch});  // weight grad
-            }
+            for (const LayerGemm& g : sequential_gemms(layers, batch))  // forward, input and weight grads
+                shapes.push_back({g.m, g.n, g.k});
     for (const auto& s : shapes) {
         const int m = s[0], n = s[1], k = s[2];
         for (Op op_a : {Op::None, Op::Transpose})

@@ -112,7 +112,7 @@ TEST_CASE("G forward in training mode, BatchNorm running statistics, G in eval m
     for (int i = 1; i < 4; ++i) sequential_forward(nets.g, cache, const_view_of(in.z[size_t(i)]), BatchNormMode::Train);
     for (const TensorInfo& t : nets.g.tensors)
         if (t.store == TensorStore::Buffers) check_full(ref, "g.after4." + t.name, &nets.g.buffers[t.offset], t.size, kForward);
-    CHECK(nets.g.layers[3].num_batches_tracked == 4);
+    CHECK(nets.g.counter(3) == 4);
     const ConstMatrixView eval = sequential_forward(nets.g, cache, const_view_of(in.z[0]), BatchNormMode::Eval);
     check_full(ref, "g.eval.out", eval.data(), size_t(eval.size()), kForward);
 }
@@ -185,7 +185,7 @@ TEST_CASE("Ten iterations of the seed's loop on given data: losses and final wei
         check_scalar("train.g_loss[" + std::to_string(k) + "]", s.g_loss, g_loss[k], kLossRel);
     }
     CHECK(gan.step() == 10);
-    CHECK(gan.generator().layers[3].num_batches_tracked == 20);  // two G forwards per iteration
+    CHECK(gan.generator().counter(3) == 20);  // two G forwards per iteration
     // Adam divides by sqrt(v): the rounding noise that is the whole gradient of a bias feeding a
     // BatchNorm (see above) becomes real steps of up to ~lr, in directions that differ between any
     // two implementations. Those biases - harmless in training mode, where BatchNorm removes them -

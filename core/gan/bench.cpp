@@ -24,18 +24,14 @@ double median(std::vector<double> v) {
 }
 
 // GFLOP/s of gemm() over every product a training step performs (forward, input gradient,
-// weight gradient of each Linear layer of G and D), median of `trials` rounds.
+// weight gradient of each layer of G and D), median of `trials` rounds.
 double gemm_rate(const GanConfig& config, int trials) {
     struct Shape { int m, n, k; Op op_a, op_b; };
     std::vector<Shape> shapes;
     const int b = config.batch_size;
     for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
-        for (const LayerSpec& l : layers) {
-            if (l.kind != LayerKind::Linear) continue;
-            shapes.push_back({b, l.features_out, l.features_in, Op::None, Op::Transpose});  // forward
-            shapes.push_back({b, l.features_in, l.features_out, Op::None, Op::None});       // input grad
-            shapes.push_back({l.features_out, l.features_in, b, Op::Transpose, Op::None});  // weight grad
-        }
+        for (const LayerGemm& g : sequential_gemms(layers, b))  // from the layer records
+            shapes.push_back({g.m, g.n, g.k, g.transpose_a ? Op::Transpose : Op::None, g.transpose_b ? Op::Transpose : Op::None});
     size_t biggest = 0;
     for (const Shape& s : shapes) biggest = std::max({biggest, size_t(s.m) * s.k, size_t(s.k) * s.n, size_t(s.m) * s.n});
     std::vector<float> a(biggest, 0.5f), bm(biggest, 0.25f), c(biggest);

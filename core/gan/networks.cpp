@@ -39,27 +39,17 @@ std::vector<LayerSpec> discriminator_layers(const GanConfig& c) {
 // [SECTION] Cost
 
 double gan_step_flops(const GanConfig& config) {
-    // Per network: the multiply-adds of one forward (sum of in*out over Linear layers) and of
-    // one input-gradient pass that stops before the first layer.
-    auto linear_macs = [](const std::vector<LayerSpec>& layers, bool skip_first) {
-        double macs = 0;
-        bool first = true;
-        for (const LayerSpec& l : layers) {
-            if (l.kind != LayerKind::Linear) continue;
-            if (!(skip_first && first)) macs += double(l.features_in) * l.features_out;
-            first = false;
-        }
-        return macs;
-    };
-    const auto g = generator_layers(config), d = discriminator_layers(config);
-    const double g_all = linear_macs(g, false), d_all = linear_macs(d, false);
-    const double g_inner = linear_macs(g, true), d_inner = linear_macs(d, true);
-    const double macs = 2 * g_all                 // G forward in both steps
-                        + 3 * d_all               // D forward: real, fake, and in the G step
-                        + 2 * d_all + 2 * d_inner // D step: weight and inner input grads, twice
-                        + d_all                   // G step: D's input gradients down to the image
-                        + g_all + g_inner;        // G step: G's weight and inner input gradients
-    return 2.0 * macs * config.batch_size;
+    // Per network, from the layer records: the multiply-adds of one forward, of the weight
+    // gradients, and of the input gradients (all, or stopping before the first layer).
+    const int b = config.batch_size;
+    const SequentialFlops g = sequential_flops(generator_layers(config), b);
+    const SequentialFlops d = sequential_flops(discriminator_layers(config), b);
+    const double macs = 2 * g.forward                                // G forward in both steps
+                        + 3 * d.forward                              // D forward: real, fake, and in the G step
+                        + 2 * d.weight_grad + 2 * d.input_grad_inner // D step: weight and inner input grads, twice
+                        + d.input_grad                               // G step: D's input gradients down to the image
+                        + g.weight_grad + g.input_grad_inner;        // G step: G's weight and inner input gradients
+    return 2.0 * macs;
 }
 
 }  // namespace ganvas

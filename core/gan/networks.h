@@ -12,9 +12,10 @@ namespace ganvas {
 std::vector<LayerSpec> generator_layers(const GanConfig& config);
 std::vector<LayerSpec> discriminator_layers(const GanConfig& config);
 
-// Multiply-add FLOPs of the GEMMs in one train_step at the config's batch size, counting only
-// what is needed (G's step never computes D's weight gradients; the first layer's input
-// gradient is never computed). 737 MFLOP for the seed at batch 64.
+// FLOPs (2 per multiply-add) of the layers' products (LayerRecord::flops) in one train_step at
+// the config's batch size, counting only what is needed (G's step never computes D's weight
+// gradients; the first layer's input gradient is never computed). 737.1 MFLOP for the seed at
+// batch 64.
 double gan_step_flops(const GanConfig& config);
 
 }  // namespace ganvas

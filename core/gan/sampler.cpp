@@ -10,8 +10,7 @@ void sample_images(const Sequential& generator, SequentialCache& cache, ConstMat
     assert(mode != BatchNormMode::Train && "sample_images: sampling never updates running statistics");
     assert(z.cols() == generator.features_in() && images.rows() == z.rows() && images.cols() == generator.features_out() &&
            "sample_images: z is (N, latent) and images (N, pixels)");
-    // Eval and TrainNoUpdate only read the weights and running statistics.
-    images = sequential_forward(const_cast<Sequential&>(generator), cache, z, mode);
+    images = sequential_infer(generator, cache, z, mode);
 }
 
 }  // namespace ganvas

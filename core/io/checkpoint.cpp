@@ -38,7 +38,7 @@ void add_network(std::vector<SafetensorsEntry>& entries, const std::string& pref
         else if (t.store == TensorStore::Buffers)
             entries.push_back(SafetensorsEntry::of(name, F32, t.shape, &net.buffers[t.offset], t.size));
         else
-            entries.push_back(SafetensorsEntry::of(name, I64, t.shape, &net.layers[t.offset].num_batches_tracked, 1));
+            entries.push_back(SafetensorsEntry::of(name, I64, t.shape, &net.counters[t.offset], 1));
     }
     for (const TensorInfo& t : net.tensors) {
         if (t.store != TensorStore::Params) continue;
@@ -150,19 +150,15 @@ std::map<std::string, Expected> expected_tensors(Gan& gan, TrainerState* trainer
             Expected e;
             e.shape = t.shape;
             const TensorInfo* info = &t;
-            if (t.store == TensorStore::Params) {
-                e.take = [&net, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
-                    return take_floats(f, st, &net.params[info->offset], false);
-                };
-            } else if (t.store == TensorStore::Buffers) {
-                const bool variance = t.name.size() >= 11 && t.name.compare(t.name.size() - 11, 11, "running_var") == 0;
-                e.take = [&net, info, variance](const SafetensorsFile& f, const SafetensorsTensor& st) {
-                    return take_floats(f, st, &net.buffers[info->offset], variance);
+            if (t.store != TensorStore::Counter) {
+                std::vector<float>& store = t.store == TensorStore::Params ? net.params : net.buffers;
+                e.take = [&store, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
+                    return take_floats(f, st, &store[info->offset], info->non_negative);
                 };
             } else {
                 e.dtype = I64;
                 e.take = [&net, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
-                    return take_counter(f, st, &net.layers[info->offset].num_batches_tracked);
+                    return take_counter(f, st, &net.counters[info->offset]);
                 };
             }
             table[prefix + "." + t.name] = std::move(e);
@@ -290,16 +286,13 @@ Status read_metadata(const SafetensorsFile& file, GanConfig* config, uint64_t* s
 }
 
 // Bytes of the model tensors (weights and running statistics) a config needs, from the layer
-// specs alone: checked against the file before a Gan of that config is allocated, so a small
-// hostile file cannot make the loader allocate gigabytes.
+// records' tensor tables alone: checked against the file before a Gan of that config is
+// allocated, so a small hostile file cannot make the loader allocate gigabytes.
 uint64_t model_bytes(const GanConfig& config) {
     uint64_t floats = 0;
-    for (const auto& specs : {generator_layers(config), discriminator_layers(config)}) {
-        for (const LayerSpec& l : specs) {
-            if (l.kind == LayerKind::Linear) floats += uint64_t(l.features_in) * uint64_t(l.features_out) + uint64_t(l.features_out);
-            if (l.kind == LayerKind::BatchNorm1d) floats += 4 * uint64_t(l.features_in);
-        }
-    }
+    for (const auto& specs : {generator_layers(config), discriminator_layers(config)})
+        for (const TensorInfo& t : sequential_tensors(specs))
+            if (t.store != TensorStore::Counter) floats += uint64_t(t.size);
     return floats * 4;
 }
 

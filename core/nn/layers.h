@@ -1,4 +1,8 @@
-// layers.h - the seed's layers as explicit forward/backward pairs (llm.c style).
+// layers.h - the math of the layer kinds as explicit forward/backward pairs (llm.c style).
+//
+// Each pair is defined in its kind's file under layers/ (linear.cpp, leaky_relu.cpp, tanh.cpp,
+// sigmoid.cpp, batchnorm1d.cpp), next to the record that wires it into a network
+// (layers/layer.h). Networks call the records; tests call these directly.
 //
 // Shapes: N = batch, I = in features, O = out features. Activations are row-major (N, F).
 // Conventions, the same for every layer:

@@ -1,167 +1,217 @@
-// model.cpp - Sequential: parameter layout, default init, forward and backward.
+// model.cpp - Sequential: layout from the layer records, default init, forward and backward.
 #include "nn/model.h"
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
-
-#include "nn/layers.h"
-#include "base/rng.h"
 
 namespace ganvas {
 
 // [SECTION] Layout
 
-Sequential::Sequential(const std::vector<LayerSpec>& specs) {
-    size_t n_params = 0, n_buffers = 0;
-    int width = specs.empty() ? 0 : specs.front().features_in;
-    for (size_t i = 0; i < specs.size(); ++i) {
-        Layer layer;
-        layer.spec = specs[i];
+namespace {
+
+size_t element_count(const std::vector<int64_t>& shape) {
+    size_t n = 1;
+    for (int64_t d : shape) n *= size_t(d);
+    return n;
+}
+
+// Names and places every tensor of the resolved specs; fills each layer's first offsets when
+// `layers` is given. Returns the element count of each store (params, buffers, counters).
+std::vector<size_t> lay_out(const std::vector<LayerSpec>& resolved, std::vector<Layer>* layers,
+                            std::vector<TensorInfo>* tensors) {
+    std::vector<size_t> next(3, 0);  // by TensorStore
+    std::vector<TensorDecl> decls;
+    for (size_t i = 0; i < resolved.size(); ++i) {
+        const LayerSpec& spec = resolved[i];
+        if (layers) layers->push_back({spec, next[0], next[1], next[2]});
+        decls.clear();
+        if (spec.kind->tensors) spec.kind->tensors(spec, &decls);
         const std::string prefix = "model." + std::to_string(i) + ".";
-        switch (specs[i].kind) {
-            case LayerKind::Linear: {
-                const int in = specs[i].features_in, out = specs[i].features_out;
-                assert(in == width && "Sequential: a Linear layer's in_features must match the previous width");
-                layer.features_in = in;
-                layer.features_out = out;
-                layer.weight = n_params;
-                layer.bias = n_params + size_t(out) * in;
-                tensors.push_back({prefix + "weight", {out, in}, TensorStore::Params, layer.weight, size_t(out) * in});
-                tensors.push_back({prefix + "bias", {out}, TensorStore::Params, layer.bias, size_t(out)});
-                n_params += size_t(out) * in + out;
-                width = out;
-                break;
-            }
-            case LayerKind::BatchNorm1d: {
-                const int f = specs[i].features_in;
-                assert(f == width && "Sequential: BatchNorm1d num_features must match the previous width");
-                layer.features_in = layer.features_out = f;
-                layer.weight = n_params;
-                layer.bias = n_params + f;
-                layer.running_mean = n_buffers;
-                layer.running_var = n_buffers + f;
-                tensors.push_back({prefix + "weight", {f}, TensorStore::Params, layer.weight, size_t(f)});
-                tensors.push_back({prefix + "bias", {f}, TensorStore::Params, layer.bias, size_t(f)});
-                tensors.push_back({prefix + "running_mean", {f}, TensorStore::Buffers, layer.running_mean, size_t(f)});
-                tensors.push_back({prefix + "running_var", {f}, TensorStore::Buffers, layer.running_var, size_t(f)});
-                tensors.push_back({prefix + "num_batches_tracked", {}, TensorStore::Counter, i, 1});
-                n_params += 2 * size_t(f);
-                n_buffers += 2 * size_t(f);
-                break;
-            }
-            default:  // element-wise: width unchanged, no tensors
-                layer.features_in = layer.features_out = width;
-                break;
+        for (const TensorDecl& d : decls) {
+            size_t& offset = next[size_t(d.store)];
+            const size_t size = element_count(d.shape);
+            tensors->push_back({prefix + d.name, d.shape, d.store, offset, size, d.non_negative});
+            offset += size;
         }
-        layers.push_back(layer);
     }
-    params.assign(n_params, 0.0f);
-    grads.assign(n_params, 0.0f);
-    buffers.assign(n_buffers, 0.0f);
+    return next;
+}
+
+}  // namespace
+
+std::vector<LayerSpec> sequential_resolve(const std::vector<LayerSpec>& specs) {
+    std::vector<LayerSpec> resolved = specs;
+    SampleShape previous{};
+    for (size_t i = 0; i < resolved.size(); ++i) {
+        LayerSpec& s = resolved[i];
+        assert(s.kind && "Sequential: a layer spec has no kind (use the LayerSpec factories)");
+        if (s.in.c == 0) {
+            assert(i > 0 && "Sequential: the first layer must state its input shape");
+            s.in = previous;
+        }
+        assert((i == 0 || s.in == previous) && "Sequential: a layer's input shape must match the previous output");
+        s.out = s.kind->output_shape(s, s.in);
+        previous = s.out;
+    }
+    return resolved;
+}
+
+std::vector<TensorInfo> sequential_tensors(const std::vector<LayerSpec>& specs) {
+    std::vector<TensorInfo> tensors;
+    lay_out(sequential_resolve(specs), nullptr, &tensors);
+    return tensors;
+}
+
+Sequential::Sequential(const std::vector<LayerSpec>& specs) {
+    const std::vector<size_t> sizes = lay_out(sequential_resolve(specs), &layers, &tensors);
+    params.assign(sizes[size_t(TensorStore::Params)], 0.0f);
+    grads.assign(params.size(), 0.0f);
+    buffers.assign(sizes[size_t(TensorStore::Buffers)], 0.0f);
+    counters.assign(sizes[size_t(TensorStore::Counter)], 0);
 }
 
 void Sequential::zero_grads() { std::fill(grads.begin(), grads.end(), 0.0f); }
 
+const TensorInfo* Sequential::find_tensor(size_t layer, const std::string& name) const {
+    const std::string full = "model." + std::to_string(layer) + "." + name;
+    for (const TensorInfo& t : tensors)
+        if (t.name == full) return &t;
+    return nullptr;
+}
+
+float* Sequential::values(size_t layer, const std::string& name) {
+    const TensorInfo* t = find_tensor(layer, name);
+    assert(t && t->store != TensorStore::Counter && "Sequential::values: no such float tensor");
+    return t->store == TensorStore::Params ? &params[t->offset] : &buffers[t->offset];
+}
+
+int64_t& Sequential::counter(size_t layer, const std::string& name) {
+    const TensorInfo* t = find_tensor(layer, name);
+    assert(t && t->store == TensorStore::Counter && "Sequential::counter: no such counter");
+    return counters[t->offset];
+}
+
+// [SECTION] Cost
+
+SequentialFlops sequential_flops(const std::vector<LayerSpec>& specs, int batch) {
+    SequentialFlops total;
+    const std::vector<LayerSpec> resolved = sequential_resolve(specs);
+    for (size_t i = 0; i < resolved.size(); ++i) {
+        if (!resolved[i].kind->flops) continue;
+        const LayerFlops f = resolved[i].kind->flops(resolved[i], batch);
+        total.forward += f.forward;
+        total.input_grad += f.input_grad;
+        if (i > 0) total.input_grad_inner += f.input_grad;
+        total.weight_grad += f.weight_grad;
+    }
+    return total;
+}
+
+std::vector<LayerGemm> sequential_gemms(const std::vector<LayerSpec>& specs, int batch) {
+    std::vector<LayerGemm> gemms;
+    for (const LayerSpec& s : sequential_resolve(specs))
+        if (s.kind->gemms) s.kind->gemms(s, batch, &gemms);
+    return gemms;
+}
+
+// [SECTION] Cache
+
 void SequentialCache::prepare(const Sequential& net, int batch_size) {
     const size_t n = net.layers.size();
-    if (outputs.size() != n) {
-        outputs.assign(n, Matrix());
-        x_hat.assign(n, Matrix());
-        inv_std.assign(n, Eigen::RowVectorXf());
-        batch_mean.assign(n, Eigen::RowVectorXf());
-        batch_var.assign(n, Eigen::RowVectorXf());
-    }
-    int widest = net.features_in();
+    output_at.resize(n);  // no-ops when the network is unchanged
+    cache_at.resize(n);
+    size_t at = 0;
+    int64_t widest = net.features_in();
     for (size_t i = 0; i < n; ++i) {
-        const Layer& layer = net.layers[i];
-        widest = std::max(widest, layer.features_out);
-        outputs[i].resize(batch_size, layer.features_out);  // no-op when the size is unchanged
-        if (layer.spec.kind == LayerKind::BatchNorm1d) {
-            x_hat[i].resize(batch_size, layer.features_out);
-            inv_std[i].resize(layer.features_out);
-            batch_mean[i].resize(layer.features_out);
-            batch_var[i].resize(layer.features_out);
-        }
+        const LayerSpec& spec = net.layers[i].spec;
+        output_at[i] = at;
+        at += layer_cache_round(size_t(batch_size) * size_t(spec.out.size()));
+        cache_at[i] = at;
+        if (spec.kind->cache_floats) at += layer_cache_round(spec.kind->cache_floats(spec, batch_size));
+        widest = std::max(widest, spec.out.size());
     }
-    grad_a.resize(batch_size, widest);
-    grad_b.resize(batch_size, widest);
+    const size_t grad_size = layer_cache_round(size_t(batch_size) * size_t(widest));
+    grad_a = at;
+    grad_b = at + grad_size;
+    at += 2 * grad_size;
+    if (arena.size() < at) arena.resize(at);  // grows once; a smaller batch reuses it
     batch = batch_size;
 }
 
 // [SECTION] Initialisation
 
 void sequential_init_default(Sequential& net, Rng& rng) {
-    for (const Layer& layer : net.layers) {
-        if (layer.spec.kind == LayerKind::Linear) {
-            const float bound = 1.0f / std::sqrt(static_cast<float>(layer.features_in));
-            rng.fill_uniform(&net.params[layer.weight], size_t(layer.features_out) * layer.features_in, -bound, bound);
-            rng.fill_uniform(&net.params[layer.bias], size_t(layer.features_out), -bound, bound);
-        } else if (layer.spec.kind == LayerKind::BatchNorm1d) {
-            const int f = layer.features_out;
-            std::fill_n(&net.params[layer.weight], f, 1.0f);
-            std::fill_n(&net.params[layer.bias], f, 0.0f);
-            std::fill_n(&net.buffers[layer.running_mean], f, 0.0f);
-            std::fill_n(&net.buffers[layer.running_var], f, 1.0f);
-        }
-    }
-    for (Layer& layer : net.layers) layer.num_batches_tracked = 0;
+    for (const Layer& layer : net.layers)
+        if (layer.spec.kind->init_default)
+            layer.spec.kind->init_default(layer.spec, net.params.data() + layer.param_offset,
+                                          net.buffers.data() + layer.buffer_offset,
+                                          net.counters.data() + layer.counter_offset, rng);
 }
 
 // [SECTION] Forward
 
-ConstMatrixView sequential_forward(Sequential& net, SequentialCache& cache, ConstMatrixView x,
-                                   BatchNormMode mode, int layer_count) {
-    const int count = layer_count < 0 ? int(net.layers.size()) : layer_count;
+namespace {
+
+// Runs layers [0, count). buffers_update / counters_update: the network's stores, writable, in
+// Train mode; null otherwise.
+ConstMatrixView forward_layers(const Sequential& net, float* buffers_update, int64_t* counters_update,
+                               SequentialCache& cache, ConstMatrixView x, BatchNormMode mode, int count) {
     assert(x.cols() == net.features_in() && "sequential_forward: input width differs from the network's");
-    cache.prepare(net, int(x.rows()));
+    const int n = int(x.rows());
+    cache.prepare(net, n);
     cache.input = x.data();
     cache.layers_run = count;
+    cache.mode = mode;
+    auto args_of = [&](int i, const float* in) {
+        const Layer& layer = net.layers[size_t(i)];
+        LayerForwardArgs a;
+        a.spec = &layer.spec;
+        a.batch = n;
+        a.in = in;
+        a.out = cache.output(i);
+        a.cache = cache.arena.data() + cache.cache_at[size_t(i)];
+        a.params = net.params.data() + layer.param_offset;
+        a.buffers = net.buffers.data() + layer.buffer_offset;
+        a.buffers_update = buffers_update ? buffers_update + layer.buffer_offset : nullptr;
+        a.counters = counters_update ? counters_update + layer.counter_offset : nullptr;
+        a.mode = mode;
+        return a;
+    };
     // Eigen::Map's operator= copies values, it does not rebind: track the input by pointer.
     const float* in_data = x.data();
     for (int i = 0; i < count; ++i) {
-        Layer& layer = net.layers[i];
-        const ConstMatrixView in(in_data, x.rows(), layer.features_in);
-        MatrixView out = view_of(cache.outputs[i]);
-        const float* produced = out.data();  // what the next layer reads
-        switch (layer.spec.kind) {
-            case LayerKind::Linear:
-                if (i + 1 < count && net.layers[i + 1].spec.kind == LayerKind::LeakyReLU) {
-                    // Fused: bias and activation in one pass; both outputs are kept for backward.
-                    MatrixView activated = view_of(cache.outputs[i + 1]);
-                    linear_leaky_relu_forward(out, activated, in, &net.params[layer.weight], &net.params[layer.bias],
-                                              net.layers[i + 1].spec.negative_slope);
-                    produced = activated.data();
-                    i += 1;
-                } else {
-                    linear_forward(out, in, &net.params[layer.weight], &net.params[layer.bias]);
-                }
-                break;
-            case LayerKind::LeakyReLU: leaky_relu_forward(out, in, layer.spec.negative_slope); break;
-            case LayerKind::Tanh: tanh_forward(out, in); break;
-            case LayerKind::Sigmoid: sigmoid_forward(out, in); break;
-            case LayerKind::BatchNorm1d:
-                if (mode == BatchNormMode::Eval) {
-                    batchnorm_forward_eval(out, in, &net.params[layer.weight], &net.params[layer.bias],
-                                           &net.buffers[layer.running_mean], &net.buffers[layer.running_var],
-                                           layer.spec.eps);
-                } else {
-                    batchnorm_forward_train(out, view_of(cache.x_hat[i]), cache.inv_std[i].data(),
-                                            cache.batch_mean[i].data(), cache.batch_var[i].data(), in,
-                                            &net.params[layer.weight], &net.params[layer.bias], layer.spec.eps);
-                    if (mode == BatchNormMode::Train) {
-                        batchnorm_update_running(&net.buffers[layer.running_mean], &net.buffers[layer.running_var],
-                                                 cache.batch_mean[i].data(), cache.batch_var[i].data(),
-                                                 layer.features_out, cache.batch, layer.spec.momentum);
-                        layer.num_batches_tracked += 1;
-                    }
-                }
-                break;
+        const LayerSpec& spec = net.layers[size_t(i)].spec;
+        const LayerRecord& record = *spec.kind;
+        const LayerForwardArgs a = args_of(i, in_data);
+        if (record.fuses_with && i + 1 < count && record.fuses_with(spec, net.layers[size_t(i) + 1].spec)) {
+            const LayerForwardArgs next = args_of(i + 1, a.out);
+            record.forward_fused(a, next);  // both outputs are kept for backward
+            in_data = next.out;
+            i += 1;
+        } else {
+            record.forward(a);
+            in_data = a.out;
         }
-        in_data = produced;
     }
-    const int width_out = count > 0 ? net.layers[count - 1].features_out : net.features_in();
-    return ConstMatrixView(in_data, x.rows(), width_out);
+    const int64_t width_out = count > 0 ? net.layers[size_t(count) - 1].spec.out.size() : net.features_in();
+    return ConstMatrixView(in_data, n, width_out);
+}
+
+}  // namespace
+
+ConstMatrixView sequential_forward(Sequential& net, SequentialCache& cache, ConstMatrixView x,
+                                   BatchNormMode mode, int layer_count) {
+    const int count = layer_count < 0 ? int(net.layers.size()) : layer_count;
+    const bool train = mode == BatchNormMode::Train;
+    return forward_layers(net, train ? net.buffers.data() : nullptr, train ? net.counters.data() : nullptr, cache, x,
+                          mode, count);
+}
+
+ConstMatrixView sequential_infer(const Sequential& net, SequentialCache& cache, ConstMatrixView x,
+                                 BatchNormMode mode) {
+    assert(mode != BatchNormMode::Train && "sequential_infer: Train mode updates the network; use sequential_forward");
+    return forward_layers(net, nullptr, nullptr, cache, x, mode, int(net.layers.size()));
 }
 
 // [SECTION] Backward
@@ -171,33 +221,24 @@ ConstMatrixView sequential_backward(Sequential& net, SequentialCache& cache, Con
     const int n = cache.batch;
     assert(d_output.rows() == n && "sequential_backward: d_output batch differs from the forward's");
     const float* d_out_data = d_output.data();  // by pointer: Map's operator= copies values
-    Matrix* next_buffer = &cache.grad_a;
+    size_t next_buffer = cache.grad_a;
     for (int i = cache.layers_run - 1; i >= 0; --i) {
-        const Layer& layer = net.layers[i];
-        const ConstMatrixView d_out(d_out_data, n, layer.features_out);
+        const Layer& layer = net.layers[size_t(i)];
         const bool first = (i == 0);
-        const ConstMatrixView in = first ? ConstMatrixView(cache.input, n, layer.features_in)
-                                         : const_view_of(cache.outputs[i - 1]);
-        const ConstMatrixView out = const_view_of(cache.outputs[i]);
-        MatrixView d_in(next_buffer->data(), n, layer.features_in);
-        const bool need_d_in = !first || want_input_grad;
-        float* d_weight = want_param_grads ? &net.grads[layer.weight] : nullptr;
-        float* d_bias = want_param_grads ? &net.grads[layer.bias] : nullptr;
-        switch (layer.spec.kind) {
-            case LayerKind::Linear:
-                linear_backward(need_d_in ? &d_in : nullptr, d_weight, d_bias, d_out, in, &net.params[layer.weight]);
-                break;
-            case LayerKind::LeakyReLU: leaky_relu_backward(d_in, d_out, in, layer.spec.negative_slope); break;
-            case LayerKind::Tanh: tanh_backward(d_in, d_out, out); break;
-            case LayerKind::Sigmoid: sigmoid_backward(d_in, d_out, out); break;
-            case LayerKind::BatchNorm1d:
-                assert(cache.x_hat[i].rows() == n && "sequential_backward: BatchNorm backward needs a training-mode forward");
-                batchnorm_backward(d_in, d_weight, d_bias, d_out, const_view_of(cache.x_hat[i]),
-                                   cache.inv_std[i].data(), &net.params[layer.weight]);
-                break;
-        }
-        d_out_data = d_in.data();
-        next_buffer = (next_buffer == &cache.grad_a) ? &cache.grad_b : &cache.grad_a;
+        LayerBackwardArgs a;
+        a.spec = &layer.spec;
+        a.batch = n;
+        a.in = first ? cache.input : cache.output(i - 1);
+        a.out = cache.output(i);
+        a.d_out = d_out_data;
+        a.d_in = (!first || want_input_grad) ? cache.arena.data() + next_buffer : nullptr;
+        a.cache = cache.arena.data() + cache.cache_at[size_t(i)];
+        a.params = net.params.data() + layer.param_offset;
+        a.grads = want_param_grads ? net.grads.data() + layer.param_offset : nullptr;
+        a.mode = cache.mode;
+        layer.spec.kind->backward(a);
+        d_out_data = cache.arena.data() + next_buffer;
+        next_buffer = (next_buffer == cache.grad_a) ? cache.grad_b : cache.grad_a;
     }
     if (!want_input_grad) return ConstMatrixView(nullptr, 0, 0);
     return ConstMatrixView(d_out_data, n, net.features_in());
