@@ -1,85 +1,53 @@
 // bench_command.cpp - `ganvas bench`: training speed of this build, as a table or JSON lines.
 // Built into the native CLI and, for wasm, into build/wasm/cli/ganvas_bench.js (run by node).
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
-#include <cstdlib>
-#include <sstream>
 
 #include "gan/bench.h"
+#include "gan/settings.h"
 #include "cli.h"
 #include "base/parallel.h"
 
 namespace ganvas_cli {
 
-static const char* kBenchUsage =
-    "usage: ganvas bench [--json] [--preset NAME] [--batches 64,32,128,256] [--threads 1,N] [--trials N]\n"
-    "                    [--steps N] [--data IMAGES.idx]\n"
-    "\n"
-    "Measures training speed: iterations/s (median of N trials after a warm-up),\n"
-    "milliseconds per phase, achieved GFLOP/s against the step's FLOP count, and the GEMM kernel's\n"
-    "own rate at the model's shapes.\n"
-    "\n"
-    "options:\n"
-    "  --json          one JSON object per line instead of a table\n"
-    "  --preset NAME   model and optimiser (default: seed)\n"
-    "  --batches LIST  comma-separated batch sizes (default: 64,32,128,256)\n"
-    "  --threads LIST  comma-separated thread counts (default: 1, and every core if more than one);\n"
-    "                  results are bit-identical for any count, only the speed differs\n"
-    "  --trials N      timed trials per batch size, at least 5 (default: 7)\n"
-    "  --steps N       training steps per trial (default: 10)\n"
-    "  --data FILE     IDX images to train on (default: random pixels; speed does not depend on them)\n";
+void bench_options(CLI::App& command, BenchArgs* args) {
+    const ganvas::Setting& batch_size = *ganvas::settings_find("batch_size");
+    command.footer(
+        "Measures training speed: iterations/s (median of N trials after a warm-up), milliseconds per phase,\n"
+        "achieved GFLOP/s against the step's FLOP count, and the GEMM kernel's own rate at the model's shapes.");
+    command.add_flag("--json", args->json, "one JSON object per line instead of a table");
+    command.add_option("--preset", args->preset, "model and optimiser")
+        ->capture_default_str()
+        ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
+    command.add_option("--batches", args->batches, "comma-separated batch sizes")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(CLI::Range(int(batch_size.lo), int(batch_size.hi)));
+    command.add_option("--threads", args->threads,
+                       "comma-separated thread counts (default: 1, and every core if more than one); "
+                       "results are bit-identical for any count, only the speed differs")
+        ->delimiter(',')
+        ->check(CLI::Range(1, ganvas::thread_limit()));
+    command.add_option("--trials", args->trials, "timed trials per batch size")->capture_default_str()->check(CLI::Range(5, 100000));
+    command.add_option("--steps", args->steps, "training steps per trial")->capture_default_str()->check(CLI::Range(1, 100000));
+    command.add_option("--data", args->data_path, "IDX images to train on (default: random pixels; speed does not depend on them)");
+}
 
-int run_bench(const std::vector<std::string>& args) {
+// The one place the bench prints its results.
+int bench_run(const BenchArgs& args) {
     ganvas::BenchOptions options;
-    options.trials = 7;
-    bool json = false;
-    std::vector<int> batches = {64, 32, 128, 256};
-    std::vector<int> thread_counts = {1};
-    if (ganvas::max_threads() > 1) thread_counts.push_back(ganvas::max_threads());
-    std::string data_path;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kBenchUsage, stdout);
-            return 0;
-        }
-        if (a == "--json") {
-            json = true;
-            continue;
-        }
-        if (i + 1 >= args.size()) {
-            std::fprintf(stderr, "ganvas bench: '%s' needs a value (or is unknown)\n\n%s", a.c_str(), kBenchUsage);
-            return 2;
-        }
-        const std::string& v = args[++i];
-        if (a == "--preset") {
-            options.preset = v;
-        } else if (a == "--data") {
-            data_path = v;
-        } else if (a == "--trials" || a == "--steps") {
-            const int n = std::atoi(v.c_str());
-            if (n < (a == "--trials" ? 5 : 1) || n > 100000) {
-                std::fprintf(stderr, "ganvas bench: %s must be %s\n", a.c_str(), a == "--trials" ? "5 or more" : "1 or more");
-                return 2;
-            }
-            (a == "--trials" ? options.trials : options.steps_per_trial) = n;
-        } else if (a == "--batches" || a == "--threads") {
-            std::vector<int>& list = a == "--batches" ? batches : thread_counts;
-            list.clear();
-            std::stringstream items(v);
-            std::string item;
-            while (std::getline(items, item, ',')) {
-                const int n = std::atoi(item.c_str());
-                if (n < 1 || (a == "--threads" && n > ganvas::thread_limit())) {
-                    std::fprintf(stderr, "ganvas bench: bad %s entry '%s'\n", a.c_str(), item.c_str());
-                    return 2;
-                }
-                list.push_back(n);
-            }
-        } else {
-            std::fprintf(stderr, "ganvas bench: unknown option %s\n\n%s", a.c_str(), kBenchUsage);
-            return 2;
-        }
+    options.preset = args.preset;
+    options.trials = args.trials;
+    options.steps_per_trial = args.steps;
+    std::vector<int> thread_counts = args.threads;
+    if (thread_counts.empty()) {
+        thread_counts.push_back(1);
+        if (ganvas::max_threads() > 1) thread_counts.push_back(ganvas::max_threads());
     }
+    const std::vector<int>& batches = args.batches;
+    const bool json = args.json;
+    const std::string& data_path = args.data_path;
     ganvas::Dataset data;
     if (!data_path.empty()) {
         const ganvas::Status s = ganvas::dataset_load_idx(data_path, "", &data);

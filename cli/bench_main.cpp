@@ -1,8 +1,14 @@
 // bench_main.cpp - main() of the standalone benchmark (the wasm build's ganvas_bench.js,
-// run with node); natively the same code is `ganvas bench`.
-#include <string>
-#include <vector>
+// run with node); natively the same options and code are `ganvas bench`.
+#include <CLI/CLI.hpp>
 
 #include "cli.h"
 
-int main(int argc, char** argv) { return ganvas_cli::run_bench(std::vector<std::string>(argv + 1, argv + argc)); }
+int main(int argc, char** argv) {
+    CLI::App app{"ganvas_bench - training speed of this build (the same as `ganvas bench`)"};
+    ganvas_cli::BenchArgs args;
+    ganvas_cli::bench_options(app, &args);
+    const int stop = ganvas_cli::cli_parse(app, argc, argv);
+    if (stop >= 0) return stop;
+    return ganvas_cli::bench_run(args);
+}

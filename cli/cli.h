@@ -1,21 +1,66 @@
-// cli.h - pieces shared by the `ganvas` subcommands.
+// cli.h - the `ganvas` subcommands, their options, and what they share.
+//
+// One set of rules for every command: CLI11 (Debian's libcli11-dev). Each command has an
+// options struct, a function that declares its options on a CLI::App (the `ganvas` subcommand,
+// or the whole app for the wasm build's standalone ganvas_bench.js) and a run function.
+// Parsing never exits: cli_parse returns the exit code to use when the program should stop.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "io/image.h"
 #include "base/status.h"
 
+namespace CLI {
+class App;
+}
+
 namespace ganvas_cli {
 
-// Each subcommand: returns the process exit code, prints its own errors.
-int run_train(const std::vector<std::string>& args);
-int run_sample(const std::vector<std::string>& args);
-int run_bench(const std::vector<std::string>& args);
+// [SECTION] Commands
 
-// Parses a whole decimal integer in [lo, hi]; false (and *out unchanged) otherwise.
-bool parse_int(const std::string& text, long long lo, long long hi, long long* out);
+struct TrainArgs {
+    std::string preset = "seed";
+    long long steps = 3000;
+    long long seed = 1;
+    std::string out_dir;    // default runs/<preset>-<seed>
+    std::string data_path;  // default: the MNIST images built with Ganvas
+    std::string config_path;             // --config FILE: JSON read onto the preset
+    std::vector<std::string> sets;       // --set KEY=VALUE, applied in order after --config
+    int threads = 0;                     // 0: every core (max_threads())
+};
+void train_options(CLI::App& command, TrainArgs* args);
+int train_run(const TrainArgs& args);
+
+struct SampleArgs {
+    std::string checkpoint_path, z_path, png_path, raw_path, bn = "eval";
+    long long seed = -1;   // -1: the checkpoint's
+    long long count = -1;  // -1: 64
+};
+void sample_options(CLI::App& command, SampleArgs* args);
+int sample_run(const SampleArgs& args);
+
+struct BenchArgs {
+    bool json = false;
+    std::string preset = "seed";
+    std::vector<int> batches = {64, 32, 128, 256};
+    std::vector<int> threads;  // empty: 1, and every core if more than one
+    int trials = 7;
+    int steps = 10;
+    std::string data_path;
+};
+void bench_options(CLI::App& command, BenchArgs* args);
+int bench_run(const BenchArgs& args);
+
+// [SECTION] Shared
+
+// Parses the command line with `app`: -1 to go on, or the exit code to return now (0 after
+// --help, 2 after a usage error; the help or the error is printed).
+int cli_parse(CLI::App& app, int argc, char** argv);
+// Prints "ganvas <command>: <message>" and a pointer to --help; returns 2 (a usage error).
+int cli_usage_error(const std::string& command, const std::string& message);
 
 ganvas::Status png_write_grey(const std::string& path, const ganvas::GreyImage& image, int scale);
 

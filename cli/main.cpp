@@ -1,33 +1,26 @@
-// main.cpp - `ganvas`, the native command-line tool: dispatches to subcommands.
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <vector>
+// main.cpp - `ganvas`, the native command-line tool: one CLI11 app with a subcommand each.
+#include <CLI/CLI.hpp>
 
 #include "cli.h"
 
-static const char* kUsage =
-    "ganvas - train and inspect the Ganvas GAN from the command line\n"
-    "\n"
-    "usage: ganvas <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  train    train a GAN from a preset and write losses, a sample grid and a checkpoint\n"
-    "  sample   draw images from a checkpoint's generator (PNG grid, raw float32)\n"
-    "  bench    measure training speed (iterations/s, time per phase, GFLOP/s)\n"
-    "\n"
-    "Run `ganvas <command> --help` for a command's options.\n";
-
 int main(int argc, char** argv) {
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-        std::fputs(kUsage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const std::string command = argv[1];
-    const std::vector<std::string> rest(argv + 2, argv + argc);
-    if (command == "train") return ganvas_cli::run_train(rest);
-    if (command == "sample") return ganvas_cli::run_sample(rest);
-    if (command == "bench") return ganvas_cli::run_bench(rest);
-    std::fprintf(stderr, "ganvas: unknown command '%s'\n\n%s", command.c_str(), kUsage);
-    return 2;
+    CLI::App app{"ganvas - train and inspect the Ganvas GAN from the command line"};
+    app.require_subcommand(1);
+    app.footer("Run `ganvas <command> --help` for a command's options.");
+    ganvas_cli::TrainArgs train;
+    ganvas_cli::SampleArgs sample;
+    ganvas_cli::BenchArgs bench;
+    CLI::App* train_command =
+        app.add_subcommand("train", "train a GAN from a preset and write losses, a sample grid and a checkpoint");
+    CLI::App* sample_command = app.add_subcommand("sample", "draw images from a checkpoint's generator (PNG grid, raw float32)");
+    CLI::App* bench_command = app.add_subcommand("bench", "measure training speed (iterations/s, time per phase, GFLOP/s)");
+    ganvas_cli::train_options(*train_command, &train);
+    ganvas_cli::sample_options(*sample_command, &sample);
+    ganvas_cli::bench_options(*bench_command, &bench);
+
+    const int stop = ganvas_cli::cli_parse(app, argc, argv);
+    if (stop >= 0) return stop;
+    if (train_command->parsed()) return ganvas_cli::train_run(train);
+    if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
+    return ganvas_cli::bench_run(bench);
 }

@@ -1,18 +1,25 @@
-// parse.cpp - argument parsing shared by the `ganvas` subcommands.
-#include <cerrno>
-#include <cstdlib>
+// parse.cpp - the command-line rules every `ganvas` command shares (CLI11). See cli.h.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
 
 #include "cli.h"
 
 namespace ganvas_cli {
 
-bool parse_int(const std::string& text, long long lo, long long hi, long long* out) {
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno || end == text.c_str() || *end || v < lo || v > hi) return false;
-    *out = v;
-    return true;
+int cli_parse(CLI::App& app, int argc, char** argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);  // prints the help (stdout) or the error (stderr)
+        return code == 0 ? 0 : 2;
+    }
+    return -1;
+}
+
+int cli_usage_error(const std::string& command, const std::string& message) {
+    std::fprintf(stderr, "ganvas %s: %s\nRun with --help for more information.\n", command.c_str(), message.c_str());
+    return 2;
 }
 
 }  // namespace ganvas_cli

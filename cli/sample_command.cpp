@@ -1,9 +1,9 @@
 // sample_command.cpp - `ganvas sample`: load a checkpoint and draw images from its generator,
 // as a PNG grid and/or raw float32 for other tools (tests/reference/check_checkpoint.py).
-#include <cerrno>
+#include <CLI/CLI.hpp>
+
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -16,63 +16,39 @@
 
 namespace ganvas_cli {
 
-static const char* kSampleUsage =
-    "usage: ganvas sample --checkpoint FILE [--seed S] [--count N | --z Z.f32] [--png GRID.png] [--raw OUT.f32]\n"
-    "                     [--bn eval|train]\n"
-    "\n"
-    "Generates images with the generator of a checkpoint (from `ganvas train`, the page, or PyTorch).\n"
-    "\n"
-    "options:\n"
-    "  --checkpoint FILE  a Ganvas safetensors checkpoint\n"
-    "  --seed S           draw z ~ N(0, 1) from Ganvas' random stream (S, 100): the same z as the grid\n"
-    "                     `ganvas train --seed S` writes (default: the checkpoint's seed)\n"
-    "  --count N          how many z to draw (default 64)\n"
-    "  --z FILE           read z instead: N x latent float32 little-endian, row after row\n"
-    "  --png FILE         write the images as a grid, 8 per row, 3x scale\n"
-    "  --raw FILE         write the images as N x 784 float32 little-endian, values in [-1, 1]\n"
-    "  --bn eval|train    BatchNorm with its running statistics (eval, PyTorch's G.eval(), the default)\n"
-    "                     or with this batch's statistics (train, needs N >= 2; running statistics untouched)\n"
-    "At least one of --png and --raw is needed.\n";
-
 static int fail(const std::string& message) {
     std::fprintf(stderr, "ganvas sample: %s\n", message.c_str());
     return 1;
 }
 
-int run_sample(const std::vector<std::string>& args) {
-    std::string checkpoint_path, z_path, png_path, raw_path, bn = "eval";
-    long long seed = -1, count = -1;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kSampleUsage, stdout);
-            return 0;
-        }
-        if (i + 1 >= args.size()) {
-            std::fprintf(stderr, "ganvas sample: '%s' needs a value (or is unknown)\n\n%s", a.c_str(), kSampleUsage);
-            return 2;
-        }
-        const std::string& v = args[++i];
-        if (a == "--checkpoint") checkpoint_path = v;
-        else if (a == "--z") z_path = v;
-        else if (a == "--png") png_path = v;
-        else if (a == "--raw") raw_path = v;
-        else if (a == "--bn" && (v == "eval" || v == "train")) bn = v;
-        else if (a == "--seed" && parse_int(v, 0, (1LL << 53), &seed)) continue;
-        else if (a == "--count" && parse_int(v, 1, 65536, &count)) continue;
-        else {
-            std::fprintf(stderr, "ganvas sample: bad option or value: %s %s\n\n%s", a.c_str(), v.c_str(), kSampleUsage);
-            return 2;
-        }
-    }
-    if (checkpoint_path.empty() || (png_path.empty() && raw_path.empty())) {
-        std::fprintf(stderr, "ganvas sample: needs --checkpoint and at least one of --png, --raw\n\n%s", kSampleUsage);
-        return 2;
-    }
-    if (!z_path.empty() && (seed >= 0 || count >= 0)) {
-        std::fprintf(stderr, "ganvas sample: give either --z or --seed/--count, not both\n\n%s", kSampleUsage);
-        return 2;
-    }
+void sample_options(CLI::App& command, SampleArgs* args) {
+    command.footer("Generates images with the generator of a checkpoint (from `ganvas train`, the page, or PyTorch).\n"
+                        "At least one of --png and --raw is needed.");
+    command.add_option("--checkpoint", args->checkpoint_path, "a Ganvas safetensors checkpoint")->required();
+    CLI::Option* seed = command.add_option("--seed", args->seed,
+        "draw z ~ N(0, 1) as the z of (S, 0..N-1): the same z as the grid `ganvas train --seed S` writes "
+        "(default: the checkpoint's seed)")->check(CLI::Range(0LL, 1LL << 53));
+    CLI::Option* count = command.add_option("--count", args->count, "how many z to draw (default 64)")->check(CLI::Range(1, 65536));
+    command.add_option("--z", args->z_path, "read z instead: N x latent float32 little-endian, row after row")
+        ->excludes(seed)
+        ->excludes(count);
+    command.add_option("--png", args->png_path, "write the images as a grid, 8 per row, 3x scale");
+    command.add_option("--raw", args->raw_path, "write the images as N x 784 float32 little-endian, values in [-1, 1]");
+    command.add_option("--bn", args->bn,
+        "BatchNorm with its running statistics (eval, PyTorch's G.eval()) or with this batch's statistics "
+        "(train, needs N >= 2; running statistics untouched)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"eval", "train"}));
+}
+
+int sample_run(const SampleArgs& args) {
+    if (args.png_path.empty() && args.raw_path.empty()) return cli_usage_error("sample", "needs at least one of --png, --raw");
+    const std::string& checkpoint_path = args.checkpoint_path;
+    const std::string& z_path = args.z_path;
+    const std::string& png_path = args.png_path;
+    const std::string& raw_path = args.raw_path;
+    const std::string& bn = args.bn;
+    const long long seed = args.seed, count = args.count;
 
     std::vector<uint8_t> bytes;
     ganvas::Status s = ganvas::file_read_all(checkpoint_path, &bytes);

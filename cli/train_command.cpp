@@ -2,6 +2,8 @@
 // checkpoint.safetensors into an output folder.
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -11,28 +13,55 @@
 
 #include "io/checkpoint.h"
 #include "base/file_io.h"
+#include "base/parallel.h"
 #include "cli.h"
 #include "gan/gan.h"
+#include "gan/settings.h"
 #include "gan/streams.h"
 #include "io/image.h"
 #include "progress.h"
 
 namespace ganvas_cli {
 
-static const char* kTrainUsage =
-    "usage: ganvas train [--preset NAME] [--steps N] [--seed S] [--out DIR] [--data IMAGES.idx]\n"
-    "\n"
-    "Trains the GAN and writes into DIR:\n"
-    "  losses.csv               step,epoch,d_loss,g_loss,d_real,d_fake for every step\n"
-    "  samples.png              8x8 grid of G(z) for 64 fixed z (drawn from the seed), 3x scale\n"
-    "  checkpoint.safetensors   generator, discriminator and Adam state (PyTorch-compatible names)\n"
-    "\n"
-    "options:\n"
-    "  --preset NAME   training recipe (default: seed, the user's PyTorch program)\n"
-    "  --steps N       training iterations, each one D step and one G step (default: 3000)\n"
-    "  --seed S        seeds weights, noise and data order; same seed, same run (default: 1)\n"
-    "  --out DIR       output folder, created if missing (default: runs/<preset>-<seed>)\n"
-    "  --data FILE     IDX image file (default: the 10,000 MNIST digits built with Ganvas)\n";
+// Every setting of the table, for --help: key, type, allowed values, default, help.
+static std::string settings_help() {
+    std::string out = "settings (--set KEY=VALUE; lists as 128,256,512; reset-only ones fix the networks' shapes):\n";
+    const ganvas::GanConfig defaults;
+    for (const ganvas::Setting& s : ganvas::settings_list()) {
+        char line[512];
+        std::snprintf(line, sizeof line, "  %-13s %-8s %-22s default %-14s %s%s\n", s.key.c_str(), ganvas::setting_type_name(s.type),
+                      ganvas::setting_range_text(s).c_str(), ganvas::settings_get_text(defaults, s).c_str(), s.help.c_str(),
+                      s.scope == ganvas::SettingScope::Live ? "" : " (reset-only)");
+        out += line;
+    }
+    return out;
+}
+
+void train_options(CLI::App& command, TrainArgs* args) {
+    const std::string writes =
+        "Trains the GAN and writes into DIR:\n"
+        "  losses.csv               step,epoch,d_loss,g_loss,d_real,d_fake for every step\n"
+        "  samples.png              8x8 grid of G(z) for 64 fixed z (drawn from the seed), 3x scale\n"
+        "  checkpoint.safetensors   generator, discriminator, Adam state and the recipe (PyTorch-compatible names)\n"
+        "The config is the preset's, then --config FILE's keys, then each --set in order.\n\n";
+    command.add_option("--preset", args->preset, "training recipe (seed: the user's PyTorch program)")
+        ->capture_default_str()
+        ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
+    command.add_option("--steps", args->steps, "training iterations")->capture_default_str()->check(CLI::Range(1LL, 100000000LL));
+    command.add_option("--seed", args->seed, "seeds weights, noise and data order; same seed, same run")
+        ->capture_default_str()
+        ->check(CLI::Range(0LL, 1LL << 53));
+    command.add_option("--out", args->out_dir, "output folder, created if missing (default: runs/<preset>-<seed>)");
+    command.add_option("--data", args->data_path, "IDX image file (default: the 10,000 MNIST digits built with Ganvas)");
+    command.add_option("--config", args->config_path, "a config JSON file (as in checkpoints); absent keys keep the preset's")
+        ->check(CLI::ExistingFile);
+    command.add_option("--set", args->sets, "set one setting, e.g. --set adam_g.lr=0.0001 (repeatable; see below)")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    command.add_option("--threads", args->threads, "threads for the matrix products (default: every core); same bits for any count")
+        ->check(CLI::Range(1, ganvas::thread_limit()));
+    command.footer(writes + settings_help());
+}
 
 static bool make_dirs(const std::string& path) {
     for (size_t i = 1; i <= path.size(); ++i) {
@@ -44,37 +73,23 @@ static bool make_dirs(const std::string& path) {
     return true;
 }
 
-int run_train(const std::vector<std::string>& args) {
-    std::string preset = "seed", out_dir, data_path = GANVAS_DEFAULT_MNIST_IMAGES;
-    long long steps = 3000, seed = 1;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kTrainUsage, stdout);
-            return 0;
-        }
-        if (i + 1 >= args.size()) {
-            std::fprintf(stderr, "ganvas train: '%s' needs a value (or is unknown)\n\n%s", a.c_str(), kTrainUsage);
-            return 2;
-        }
-        const std::string& v = args[++i];
-        if (a == "--preset") preset = v;
-        else if (a == "--out") out_dir = v;
-        else if (a == "--data") data_path = v;
-        else if (a == "--steps" && parse_int(v, 1, 100000000, &steps)) continue;
-        else if (a == "--seed" && parse_int(v, 0, (1LL << 53), &seed)) continue;
-        else {
-            std::fprintf(stderr, "ganvas train: bad option or value: %s %s\n\n%s", a.c_str(), v.c_str(), kTrainUsage);
-            return 2;
-        }
-    }
+int train_run(const TrainArgs& args) {
+    const std::string& preset = args.preset;
+    const long long steps = args.steps, seed = args.seed;
+    const std::string data_path = args.data_path.empty() ? GANVAS_DEFAULT_MNIST_IMAGES : args.data_path;
+    std::string out_dir = args.out_dir;
     ganvas::GanConfig config;
-    if (!ganvas::gan_config_preset(preset, &config)) {
-        std::fprintf(stderr, "ganvas train: unknown preset '%s'; known presets:", preset.c_str());
-        for (const auto& name : ganvas::gan_config_preset_names()) std::fprintf(stderr, " %s", name.c_str());
-        std::fputc('\n', stderr);
-        return 2;
+    if (!ganvas::gan_config_preset(preset, &config)) return cli_usage_error("train", "unknown preset '" + preset + "'");
+    if (!args.config_path.empty()) {
+        std::vector<uint8_t> bytes;
+        ganvas::Status s = ganvas::file_read_all(args.config_path, &bytes);
+        if (s) s = ganvas::gan_config_apply_json(std::string(bytes.begin(), bytes.end()), &config);
+        if (!s) return cli_usage_error("train", args.config_path + ": " + s.message);
     }
+    for (const std::string& assignment : args.sets)
+        if (const ganvas::Status s = ganvas::settings_set_assignment(&config, assignment); !s)
+            return cli_usage_error("train", "--set " + assignment + ": " + s.message);
+    const int threads = ganvas::set_threads(args.threads > 0 ? args.threads : ganvas::max_threads());
     if (out_dir.empty()) out_dir = "runs/" + preset + "-" + std::to_string(seed);
 
     ganvas::Dataset data;
@@ -99,8 +114,9 @@ int run_train(const std::vector<std::string>& args) {
     }
     std::fputs("step,epoch,d_loss,g_loss,d_real,d_fake\n", csv.get());
 
-    std::printf("training preset '%s', seed %lld, %lld steps on %d images -> %s\n", preset.c_str(), seed, steps,
-                data.count, out_dir.c_str());
+    std::printf("training preset '%s', seed %lld, %lld steps on %d images, %d thread%s -> %s\n", preset.c_str(), seed, steps,
+                data.count, threads, threads == 1 ? "" : "s", out_dir.c_str());
+    for (const std::string& assignment : args.sets) std::printf("  --set %s\n", assignment.c_str());
     std::fflush(stdout);
     auto gan = std::make_unique<ganvas::Gan>(config, uint64_t(seed));
     Progress progress(steps, stderr_is_terminal());

@@ -411,6 +411,7 @@ TEST_CASE("Wrong shapes, dtypes, unknown and missing names are refused", "[check
         bigger.d_hidden = {8, 5};  // the file's config says 5 wide: the stored (4, 8) tensors no longer fit
         Editable e(valid);
         e.set_metadata("config", gan_config_to_json(bigger));
+        e.drop_metadata("recipe");  // as a file from before recipes: config alone decides
         expect_refused(e.bytes(), "discriminator.model.2.weight' has shape [4, 8] but the checkpoint's config needs [5, 8]");
     }
 }
@@ -466,6 +467,7 @@ TEST_CASE("Wrong or missing metadata is refused", "[checkpoint][hostile]") {
     auto edited = [&](const std::string& key, const std::string& value) {
         Editable e(valid);
         e.set_metadata(key, value);
+        if (key == "config") e.drop_metadata("recipe");  // as a file from before recipes: config alone decides
         return e.bytes();
     };
     auto dropped = [&](const std::string& key) {
@@ -503,4 +505,44 @@ TEST_CASE("gan_config_from_json reads what gan_config_to_json writes", "[checkpo
     GanConfig defaults;
     REQUIRE(gan_config_from_json("{}", &defaults).ok);  // absent keys: the seed's values
     CHECK(defaults.g_hidden == std::vector<int>{128, 256, 512});
+}
+
+TEST_CASE("A checkpoint carries its recipe; files without one load; a recipe that disagrees is refused", "[checkpoint][recipe]") {
+    Gan gan(tiny_config(), 11);
+    for (int i = 0; i < 2; ++i) gan.train_step(tiny_data());
+    Recipe recipe = recipe_of(tiny_config(), 11);
+    REQUIRE(recipe_add_change(&recipe, 100, "adam_g.lr", "0.0001").ok);  // still ahead at step 2
+    REQUIRE(recipe_add_change(&recipe, 200, "d_steps", "2").ok);
+    const std::vector<uint8_t> bytes = checkpoint_serialize(gan, recipe);
+    std::unique_ptr<Gan> loaded;
+    Recipe back;
+    REQUIRE(checkpoint_load_new(bytes.data(), bytes.size(), &loaded, &back).ok);
+    CHECK(recipe_to_json(back) == recipe_to_json(recipe));
+    CHECK(loaded->step() == 2);
+
+    Editable old(bytes);
+    old.drop_metadata("recipe");  // a file from before recipes
+    const std::vector<uint8_t> old_bytes = old.bytes();
+    REQUIRE(checkpoint_load_new(old_bytes.data(), old_bytes.size(), &loaded, &back).ok);
+    CHECK(back.timeline.empty());
+    CHECK(back.seed == 11);
+    CHECK(gan_config_to_json(back.config) == gan_config_to_json(tiny_config()));
+
+    auto with_recipe = [&](const Recipe& r) {
+        Editable e(bytes);
+        e.set_metadata("recipe", recipe_to_json(r));
+        return e.bytes();
+    };
+    Recipe other_seed = recipe;
+    other_seed.seed = 12;
+    expect_refused(with_recipe(other_seed), "recipe has seed 12 but its metadata says 11");
+    Recipe other_config = recipe;
+    other_config.config.leaky_slope = 0.25f;
+    expect_refused(with_recipe(other_config), "recipe, replayed to step 2, does not give the config");
+    Recipe early = recipe_of(tiny_config(), 11);
+    REQUIRE(recipe_add_change(&early, 1, "adam_d.lr", "0.001").ok);  // in effect at step 2: not the file's config
+    expect_refused(with_recipe(early), "does not give the config");
+    Editable bad(bytes);
+    bad.set_metadata("recipe", "{\"config\": {}, \"seed\": 11, \"timeline\": [{\"step\": 5, \"key\": \"latent_dim\", \"value\": 9}]}");
+    expect_refused(bad.bytes(), "recipe: timeline[0]: 'latent_dim' is reset-only");
 }

@@ -20,7 +20,10 @@
 // platform fact, pinned below, not a proof), BatchNorm, and Adam (IEEE + - * / sqrt, and the
 // core is compiled with -ffp-contract=off).
 // This test pins it: the 20-step checkpoint hash is a constant that BOTH builds must produce,
-// as are step 0 and each element-wise piece. A hash that changes in only one build means a
+// as are step 0 and each element-wise piece. Each checkpoint has two pins: the whole file
+// (metadata included: it changed once, when the config JSON was derived from the settings table
+// and the recipe joined the metadata) and its tensor bytes alone, which have not changed since
+// they were pinned. A hash that changes in only one build means a
 // platform difference crept in; if a change is intended, update the constant after checking
 // that the native and the wasm test print the same new value.
 #include <catch2/catch.hpp>
@@ -44,6 +47,15 @@ using ganvas_test::random_values;
 namespace {
 
 std::string hash_of(const std::vector<uint8_t>& bytes) { return content_hash_hex(bytes.data(), bytes.size()); }
+// The tensors' bytes only: a checkpoint minus its 8-byte length and JSON header (safetensors),
+// so the pin below proves the training bits whatever the metadata says.
+std::string tensor_bytes_hash(const std::vector<uint8_t>& checkpoint) {
+    REQUIRE(checkpoint.size() >= 8);
+    uint64_t header = 0;
+    for (int i = 7; i >= 0; --i) header = header << 8 | checkpoint[size_t(i)];
+    REQUIRE(header <= checkpoint.size() - 8);
+    return content_hash_hex(checkpoint.data() + 8 + header, checkpoint.size() - 8 - size_t(header));
+}
 std::string hash_of(const std::vector<float>& v) {
     return content_hash_hex(reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(float));
 }
@@ -64,17 +76,22 @@ TEST_CASE("The same config and seed give bit-identical checkpoints; a resumed ru
         }
     }
     const std::vector<uint8_t> ca = checkpoint_serialize(a), cb = checkpoint_serialize(b), cr = checkpoint_serialize(*resumed);
-    std::printf("[determinism] seed preset, seed 1, 20 steps on MNIST: checkpoint content hash %s (%s GEMM kernel)\n",
-                hash_of(ca).c_str(), gemm_kernel_name());
+    std::printf("[determinism] seed preset, seed 1, 20 steps on MNIST: checkpoint content hash %s, tensor bytes %s (%s GEMM kernel)\n",
+                hash_of(ca).c_str(), tensor_bytes_hash(ca).c_str(), gemm_kernel_name());
     CHECK(ca == cb);
     CHECK(ca == cr);
     // The same value natively (any x86-64 kernel) and in wasm: see the top of this file.
-    CHECK(hash_of(ca) == "3c270aff69f0ba8f");
+    CHECK(hash_of(ca) == "001d57aee33c4ae4");  // was 3c270aff69f0ba8f before the metadata held the recipe
+    // The tensors alone (weights, Adam state, streams, sampler), computed before the settings
+    // table changed the metadata: whatever the header holds, training stays bit-identical.
+    CHECK(tensor_bytes_hash(ca) == "24fb57eb80ffea4b");
 }
 
 TEST_CASE("Step 0 is identical in every build: initial weights, streams and the checkpoint writer", "[determinism]") {
     const std::vector<uint8_t> c = checkpoint_serialize(Gan(seed_config(), 1));
-    CHECK(hash_of(c) == "148408bae613751b");
+    std::printf("[determinism] step 0: checkpoint content hash %s, tensor bytes %s\n", hash_of(c).c_str(), tensor_bytes_hash(c).c_str());
+    CHECK(hash_of(c) == "a99b17b1a16c20d0");  // was 148408bae613751b before the metadata held the recipe
+    CHECK(tensor_bytes_hash(c) == "81eac72233a95cb7");
 }
 
 TEST_CASE("Element-wise layers, the loss and Adam give the same bits natively and in wasm", "[determinism]") {

@@ -1,4 +1,6 @@
 // config.h - what a training run is set up with: sizes, slopes, batch, optimisers.
+// Each member is one entry of the settings table (gan/settings.h): its range, help text and
+// JSON key live there; the member's initialiser here is its default (the seed's program).
 #pragma once
 
 #include <string>
@@ -24,12 +26,16 @@ struct GanConfig {
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.
 bool gan_config_preset(const std::string& name, GanConfig* out);
 std::vector<std::string> gan_config_preset_names();
-// Rejects settings the core cannot train with, with a reason (absurd sizes, rates...).
+
+// Derived from the settings table (gan/settings.h, implemented in settings.cpp):
+// Rejects settings the core cannot train with, with the setting's key and a reason.
 Status gan_config_validate(const GanConfig& config);
-// The config as one line of JSON (stored in checkpoints).
+// The config as one line of JSON, keys in the table's order, dotted keys as nested objects
+// ({"adam_g": {"lr": 0.0002, ...}}), floats as the shortest text that reads back bit for bit.
 std::string gan_config_to_json(const GanConfig& config);
 // Reads what gan_config_to_json writes. Absent keys keep the seed's values; unknown keys,
-// wrong types and settings gan_config_validate refuses are errors. On error *out is unchanged.
+// wrong types and values out of range are errors naming the key. On error *out is unchanged.
+// (gan_config_apply_json in settings.h reads onto a config instead of onto the seed's.)
 Status gan_config_from_json(const std::string& json, GanConfig* out);
 
 }  // namespace ganvas

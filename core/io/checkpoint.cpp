@@ -58,8 +58,12 @@ void add_rng(std::vector<SafetensorsEntry>& entries, const std::string& name, co
 
 }  // namespace
 
-std::vector<uint8_t> checkpoint_serialize(const Gan& gan) {
+std::vector<uint8_t> checkpoint_serialize(const Gan& gan) { return checkpoint_serialize(gan, recipe_of(gan.config(), gan.seed())); }
+
+std::vector<uint8_t> checkpoint_serialize(const Gan& gan, const Recipe& recipe) {
     assert(!gan.mid_iteration() && "checkpoint_serialize: finish the half-done iteration first");
+    assert(recipe.seed == gan.seed() && gan_config_to_json(recipe_config_at(recipe, gan.step())) == gan_config_to_json(gan.config()) &&
+           "checkpoint_serialize: the recipe is not this Gan's (seed, or config at its step)");
     std::vector<SafetensorsEntry> entries;
     add_network(entries, kNetNames[0], gan.generator(), gan.adam_g());
     add_network(entries, kNetNames[1], gan.discriminator(), gan.adam_d());
@@ -77,6 +81,7 @@ std::vector<uint8_t> checkpoint_serialize(const Gan& gan) {
         {"config", gan_config_to_json(gan.config())},
         {"step", std::to_string(gan.step())},
         {"seed", std::to_string(gan.seed())},
+        {"recipe", recipe_to_json(recipe)},
     };
     return safetensors_serialize(metadata, entries);
 }
@@ -256,7 +261,7 @@ bool parse_decimal(const std::string& text, uint64_t max, uint64_t* out) {
     return true;
 }
 
-Status read_metadata(const SafetensorsFile& file, GanConfig* config, uint64_t* seed, int64_t* step) {
+Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step) {
     const std::string* format = file.metadata_value("format");
     if (!format)
         return Status::failure("the file has no __metadata__ \"format\": it is a safetensors file but not a Ganvas checkpoint "
@@ -272,16 +277,35 @@ Status read_metadata(const SafetensorsFile& file, GanConfig* config, uint64_t* s
                                std::to_string(kCheckpointFormatVersion) + "): update Ganvas to load it");
     const std::string* config_json = file.metadata_value("config");
     if (!config_json) return Status::failure("the checkpoint's metadata has no \"config\": Ganvas cannot tell which networks to build");
-    const Status parsed = gan_config_from_json(*config_json, config);
+    GanConfig config;
+    const Status parsed = gan_config_from_json(*config_json, &config);
     if (!parsed) return Status::failure("the checkpoint's " + parsed.message);
     const std::string* step_text = file.metadata_value("step");
     uint64_t step_value = 0;
     if (!step_text || !parse_decimal(*step_text, uint64_t(INT64_MAX), &step_value))
         return Status::failure("the checkpoint's metadata \"step\" is missing or not a non-negative integer");
     const std::string* seed_text = file.metadata_value("seed");
-    if (!seed_text || !parse_decimal(*seed_text, UINT64_MAX, seed))
+    uint64_t seed = 0;
+    if (!seed_text || !parse_decimal(*seed_text, UINT64_MAX, &seed))
         return Status::failure("the checkpoint's metadata \"seed\" is missing or not a non-negative integer");
     *step = int64_t(step_value);
+    // Files written before recipes (and by PyTorch) have only config and seed: a recipe of
+    // those with no changes. A recipe must agree with them.
+    const std::string* recipe_json = file.metadata_value("recipe");
+    if (!recipe_json) {
+        *recipe = recipe_of(config, seed);
+        return Status::success();
+    }
+    Recipe r;
+    const Status read = recipe_from_json(*recipe_json, &r);
+    if (!read) return Status::failure("the checkpoint's " + read.message);
+    if (r.seed != seed)
+        return Status::failure("the checkpoint's recipe has seed " + std::to_string(r.seed) + " but its metadata says " + *seed_text +
+                               ": the file is corrupt");
+    if (gan_config_to_json(recipe_config_at(r, *step)) != gan_config_to_json(config))
+        return Status::failure("the checkpoint's recipe, replayed to step " + *step_text +
+                               ", does not give the config in its metadata: the file is corrupt");
+    *recipe = std::move(r);
     return Status::success();
 }
 
@@ -298,15 +322,16 @@ uint64_t model_bytes(const GanConfig& config) {
 
 }  // namespace
 
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out) {
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe_out) {
     SafetensorsFile file;
     Status s = safetensors_parse(bytes, size, &file);
     if (!s) return s;
-    GanConfig config;
-    uint64_t seed = 0;
+    Recipe recipe;
     int64_t step = 0;
-    s = read_metadata(file, &config, &seed, &step);
+    s = read_metadata(file, &recipe, &step);
     if (!s) return s;
+    const GanConfig config = recipe_config_at(recipe, step);
+    const uint64_t seed = recipe.seed;
 
     if (model_bytes(config) > file.data_size)
         return Status::failure("the checkpoint's config needs " + std::to_string(model_bytes(config)) +
@@ -354,12 +379,13 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
     staged->set_trainer_state(trainer);
     staged->set_step(step);
     *out = std::move(staged);
+    if (recipe_out) *recipe_out = std::move(recipe);
     return Status::success();
 }
 
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan) {
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe) {
     std::unique_ptr<Gan> loaded;
-    const Status s = checkpoint_load_new(bytes, size, &loaded);
+    const Status s = checkpoint_load_new(bytes, size, &loaded, recipe);
     if (s) *gan = std::move(*loaded);
     return s;
 }

@@ -16,7 +16,11 @@
 // with the random streams a new Gan of that seed starts from (a checkpoint written from PyTorch
 // has neither). With both, training continues exactly as if it had never stopped.
 // `__metadata__` (strings, as safetensors requires): format "ganvas-checkpoint",
-// format_version, config (gan_config_to_json), step and seed; other keys are ignored.
+// format_version, config (gan_config_to_json: the config in effect at `step`, which PyTorch
+// scripts read), step, seed and recipe (recipe_to_json: config at step 0, seed and the
+// changes since; it must replay to `config` and match `seed`). Files without a recipe (written
+// before recipes, or by PyTorch) load as a recipe of their config and seed with no changes.
+// Other keys are ignored.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "gan/gan.h"
+#include "gan/recipe.h"
 #include "base/status.h"
 
 namespace ganvas {
@@ -32,17 +37,21 @@ namespace ganvas {
 constexpr int kCheckpointFormatVersion = 1;
 
 // The Gan must not be mid-iteration (Gan::mid_iteration(): finish it with train_half_step).
+// The recipe must be the Gan's: its seed, replaying to the Gan's config at the Gan's step.
+std::vector<uint8_t> checkpoint_serialize(const Gan& gan, const Recipe& recipe);
+// The same with recipe_of(gan.config(), gan.seed()): no changes recorded.
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
 
-// Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor.
+// Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor;
+// the run's recipe into *recipe when it is not null.
 // Everything is validated before *out is touched - the container (safetensors_parse), the
 // metadata, each tensor's name, dtype and shape against what the config needs, missing tensors,
 // incomplete groups, non-finite values and impossible ones (negative variances, counters, a
 // sampler order that is not a permutation) - and an error says which tensor and what to do.
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out);
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe = nullptr);
 // The same, replacing *gan (config, seed, weights, optimiser, streams, step) on success and
 // leaving it untouched on any error.
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan);
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe = nullptr);
 
 // FNV-1a 64-bit of bytes, printed as 16 hex digits: the content hash the CLI reports.
 std::string content_hash_hex(const uint8_t* bytes, size_t size);

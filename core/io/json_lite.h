@@ -1,4 +1,5 @@
-// json_lite.h - a small, strict JSON reader for the headers and configs Ganvas loads.
+// json_lite.h - a small, strict JSON reader for the safetensors headers Ganvas loads (configs
+// and recipes go through the settings table and nlohmann-json: gan/settings.h).
 //
 // Parses RFC 8259 JSON into a tree of JsonValue. Strict where a hostile file could do harm:
 // nesting deeper than max_depth, duplicate object keys, control characters in strings and

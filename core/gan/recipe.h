@@ -1,0 +1,50 @@
+// recipe.h - how a run was made: a config, a seed, and the settings changed along the way.
+//
+// A Recipe replays a run: Gan(recipe.config, recipe.seed), then before training step S+1 (once
+// S steps are done) every change of the timeline at step S is applied, in order. Values are
+// in the settings table's encoding (settings_get_text: 0.0001, "bce", [128,256]), so a
+// slider-set learning rate replays bit for bit. Only Live settings (settings.h) can change
+// during a run; the timeline's steps never go back.
+//
+// JSON (stored in checkpoints as the `recipe` metadata key, io/checkpoint.h):
+//   {"config": {...gan_config_to_json...}, "seed": 1,
+//    "timeline": [{"step": 500, "key": "adam_g.lr", "value": 0.0001}, ...]}
+// "config" and "seed" are required, "timeline" may be absent (no changes).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "gan/config.h"
+
+namespace ganvas {
+
+struct RecipeChange {
+    int64_t step = 0;   // applied once this many training steps are done
+    std::string key;    // a Live setting's key
+    std::string value;  // the table's encoding of the new value
+};
+
+struct Recipe {
+    GanConfig config;  // at step 0
+    uint64_t seed = 1;
+    std::vector<RecipeChange> timeline;  // steps never decrease
+};
+
+// A recipe with no changes.
+Recipe recipe_of(const GanConfig& config, uint64_t seed);
+// Appends "at `step`, `key` = `text`" (text as settings_set_text takes it; stored in the
+// table's encoding). Refuses unknown or reset-only keys, bad values and a step before the
+// timeline's last; on error *recipe is unchanged.
+Status recipe_add_change(Recipe* recipe, int64_t step, const std::string& key, const std::string& text);
+// The config in effect once `step` steps are done: every change at a step <= `step` applied.
+GanConfig recipe_config_at(const Recipe& recipe, int64_t step);
+
+// One line of JSON, and back (strict: unknown keys, wrong types, bad changes are errors
+// that say where; on error *out is unchanged).
+std::string recipe_to_json(const Recipe& recipe);
+Status recipe_from_json(const std::string& json, Recipe* out);
+
+}  // namespace ganvas
