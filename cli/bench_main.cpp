@@ -4,5 +4,9 @@
 #include <vector>
 
 #include "cli.h"
+#include "gemm_kernel_env.h"  // kernels: GANVAS_GEMM_KERNEL
 
-int main(int argc, char** argv) { return ganvas_cli::run_bench(std::vector<std::string>(argv + 1, argv + argc)); }
+int main(int argc, char** argv) {
+    ganvas_cli::apply_gemm_kernel_env();  // kernels: the one call
+    return ganvas_cli::run_bench(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "gemm_kernel_env.h"  // kernels: GANVAS_GEMM_KERNEL
 
 static const char* kUsage =
     "ganvas - train and inspect the Ganvas GAN from the command line\n"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    ganvas_cli::apply_gemm_kernel_env();  // kernels: the one call
     const std::string command = argv[1];
     const std::vector<std::string> rest(argv + 2, argv + argc);
     if (command == "train") return ganvas_cli::run_train(rest);
