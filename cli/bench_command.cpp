@@ -106,7 +106,7 @@ int run_bench(const std::vector<std::string>& args) {
             results.push_back(r);
         }
     if (!json) std::fputs(ganvas::bench_table(results).c_str(), stdout);
-    if (!json) std::printf("GEMM kernel: %s\n", ganvas::gemm_kernel_report(ganvas::gemm_kernel_choice()).c_str());  // kernels
+    if (!json) std::printf("GEMM kernel: %s\n", ganvas::gemm_kernel_report(ganvas::gemm_kernel_choice()).c_str());
     return 0;
 }
 

@@ -1,7 +1,7 @@
 // gemm_kernel_env.h - GANVAS_GEMM_KERNEL: the front ends' override of the GEMM kernel the core
 // picks by timing (nn/gemm.h). The core reads no environment; the CLI's main() calls this once:
 //   GANVAS_GEMM_KERNEL=avx2 build/native/cli/ganvas bench --batches 64
-// (the kernels gives the same bits: only the speed changes). Owned by the kernels work; kept
+// (every kernel gives the same bits: only the speed changes). Owned by the kernels work; kept
 // out of the CLI's own files so that they need one line each.
 #pragma once
 
@@ -20,7 +20,7 @@ inline bool apply_gemm_kernel_env() {
     if (!want || !*want || ganvas::gemm_use_kernel(want)) return true;
     std::string ids;
     for (const std::string& id : ganvas::gemm_kernels()) ids += " " + id;
-    std::fprintf(stderr, "ganvas: GANVAS_GEMM_KERNEL=%s is not a kernel this CPU runs (it runs:%s); picking by timing\n",
+    std::fprintf(stderr, "ganvas: GANVAS_GEMM_KERNEL=%s is not a kernel this CPU runs (it runs:%s); timing them\n",
                  want, ids.c_str());
     return false;
 }

@@ -94,12 +94,10 @@ TEST_CASE("every kernel gives the same bits as the plain-loop baseline", "[gemm]
     const ganvas::GanConfig config;  // the seed model
     for (int batch : {64, 37})
         for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
-            for (const LayerSpec& l : layers) {
-                if (l.kind != LayerKind::Linear) continue;
-                shapes.push_back({batch, l.features_out, l.features_in});  // forward
-                shapes.push_back({batch, l.features_in, l.features_out});  // input grad
-                shapes.push_back({l.features_out, l.features_in, batch});  // weight grad
-            }
+            for (const LayerSpec& l : layers)
+                if (l.kind == LayerKind::Linear)  // forward, input grad, weight grad
+                    for (const GemmShape& g : gemm_linear_shapes(batch, l.features_in, l.features_out))
+                        shapes.push_back({g.m, g.n, g.k});
     for (const auto& s : shapes) {
         const int m = s[0], n = s[1], k = s[2];
         for (Op op_a : {Op::None, Op::Transpose})

@@ -175,7 +175,8 @@ struct ColumnBands {
         const ColumnBands& g = *static_cast<const ColumnBands*>(self);
         const int j0 = task * g.band, cols = std::min(g.band, g.n - j0);
         const float* b = g.op_b == Op::None ? g.b + j0 : g.b + size_t(j0) * g.ldb;
-        kernels::gemm_one_thread(*g.kernel, g.m, cols, g.k, g.a, g.lda, g.op_a, b, g.ldb, g.op_b, g.c + j0, g.ldc, g.accumulate);
+        kernels::gemm_one_thread(*g.kernel, g.m, cols, g.k, g.a, g.lda, g.op_a, b, g.ldb, g.op_b, g.c + j0, g.ldc,
+                                 g.accumulate);
     }
 };
 
