@@ -74,6 +74,7 @@ int bench_run(const BenchArgs& args) {
             results.push_back(r);
         }
     if (!json) std::fputs(ganvas::bench_table(results).c_str(), stdout);
+    if (!json) std::printf("GEMM kernel: %s\n", ganvas::gemm_kernel_report(ganvas::gemm_kernel_choice()).c_str());
     return 0;
 }
 

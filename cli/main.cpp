@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.h"
+#include "gemm_kernel_env.h"  // kernels: GANVAS_GEMM_KERNEL
 
 int main(int argc, char** argv) {
     CLI::App app{"ganvas - train and inspect the Ganvas GAN from the command line"};
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
+    ganvas_cli::apply_gemm_kernel_env();  // GANVAS_GEMM_KERNEL, if set
     if (train_command->parsed()) return ganvas_cli::train_run(train);
     if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
     return ganvas_cli::bench_run(bench);

@@ -5,6 +5,7 @@
 // and a wrong index or a missed tile gives errors of order 1.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -78,17 +79,23 @@ struct RestoreKernel {
 // The pinned hashes of test_determinism check it for the default kernel; this checks every
 // kernel the CPU has, on the products of a training step (seed model, batch 64 and a ragged
 // 37) in every transposition case, and on sizes that leave partial tiles and K blocks.
-TEST_CASE("every kernel gives the same bits as the portable baseline", "[gemm]") {
+// The baseline is the plain-loop kernel (nn/kernels/plain.cpp), what a CPU without a SIMD
+// kernel runs: forcing it here shows such a build gives the same bits.
+TEST_CASE("every kernel gives the same bits as the plain-loop baseline", "[gemm]") {
     const RestoreKernel restore;
     const std::vector<std::string> kernels = gemm_kernels();
     const std::string baseline = kernels.back();
     INFO("kernels: " << kernels.size() << ", baseline " << baseline);
+    REQUIRE(baseline == "plain");
+#if defined(__x86_64__) || defined(__wasm_simd128__)
+    REQUIRE(kernels.size() >= 2);  // a SIMD kernel to compare with: SSE2 is baseline x86-64
+#endif
     std::vector<std::array<int, 3>> shapes = {{1, 1, 1}, {7, 13, 5}, {73, 17, 300}, {130, 9, 257}, {9, 70, 600}};
     const ganvas::GanConfig config;  // the seed model
     for (int batch : {64, 37})
         for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
             for (const LayerGemm& g : sequential_gemms(layers, batch))  // forward, input and weight grads
-                shapes.push_back({g.m, g.n, g.k});
+                shapes.push_back({g.shape.m, g.shape.n, g.shape.k});
     for (const auto& s : shapes) {
         const int m = s[0], n = s[1], k = s[2];
         for (Op op_a : {Op::None, Op::Transpose})
@@ -114,4 +121,69 @@ TEST_CASE("every kernel gives the same bits as the portable baseline", "[gemm]")
                 }
             }
     }
+}
+
+TEST_CASE("The timed kernel choice is the fastest kernel measured, reported as data", "[gemm]") {
+    const RestoreKernel restore;
+    const std::vector<std::string> kernels = gemm_kernels();
+    const size_t simd = kernels.size() - 1;  // all but plain
+    const GemmKernelChoice choice = gemm_choose_kernel(0.02);
+    INFO(gemm_kernel_report(choice));
+    CHECK(choice.name == gemm_kernel_name());
+    if (simd <= 1) {  // wasm (one SIMD kernel) or a CPU with none: nothing to time
+        CHECK(choice.how == "only");
+        CHECK(choice.id == kernels.front());
+        CHECK(choice.rates.empty());
+        return;
+    }
+    CHECK(choice.how == "timing");
+    REQUIRE(choice.rates.size() == simd);
+    double best = 0;
+    for (size_t i = 0; i < simd; ++i) {
+        CHECK(choice.rates[i].id == kernels[i]);
+        CHECK(choice.rates[i].gflops > 0);
+        CHECK(choice.rates[i].rounds >= 1);
+        best = std::max(best, choice.rates[i].gflops);
+    }
+    for (const GemmKernelRate& r : choice.rates)
+        if (r.id == choice.id) CHECK(r.gflops == best);
+    CHECK(choice.seconds > 0);
+    CHECK(choice.seconds < 2.0);  // bounded: about the budget, one round at the least
+    CHECK(gemm_kernel_report(choice).find("picked by timing: " + kernels.front() + " ") != std::string::npos);
+    CHECK(gemm_kernel_choice().id == choice.id);
+}
+
+TEST_CASE("gemm_use_kernel sets a kernel the CPU runs and refuses others", "[gemm]") {
+    const RestoreKernel restore;
+    const std::string before = gemm_kernel_name();
+    CHECK_FALSE(gemm_use_kernel("no-such-kernel"));
+    CHECK(before == gemm_kernel_name());
+    REQUIRE(gemm_use_kernel("plain"));
+    const GemmKernelChoice choice = gemm_kernel_choice();
+    CHECK(choice.id == "plain");
+    CHECK(choice.how == "set");
+    CHECK(choice.name == "plain 4x16");
+    CHECK(std::string(gemm_kernel_name()) == "plain 4x16");
+}
+
+TEST_CASE("The kernels are timed on the seed model's products at batch 64", "[gemm]") {
+    std::vector<GemmShape> want;
+    const ganvas::GanConfig config;  // the seed model
+    for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
+        for (const LayerGemm& g : sequential_gemms(layers, 64)) want.push_back(g.shape);  // from the records
+    const std::vector<GemmShape> got = gemm_seed_shapes();
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+        INFO("product " << i);
+        CHECK(got[i].m == want[i].m);
+        CHECK(got[i].n == want[i].n);
+        CHECK(got[i].k == want[i].k);
+        CHECK(got[i].op_a == want[i].op_a);
+        CHECK(got[i].op_b == want[i].op_b);
+    }
+    // The forward product of D's first layer: out(64,512) = in(64,784) W(512,784)^T.
+    CHECK(want[12].m == 64);
+    CHECK(want[12].n == 512);
+    CHECK(want[12].k == 784);
+    CHECK(want[12].op_b == Op::Transpose);
 }

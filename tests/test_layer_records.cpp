@@ -216,11 +216,12 @@ TEST_CASE("FLOP counts and GEMMs per record against hand values", "[layers][reco
     std::vector<LayerGemm> gemms;
     specs[0].kind->gemms(specs[0], batch, &gemms);
     REQUIRE(gemms.size() == 3);
-    CHECK((gemms[0].pass == LayerPass::Forward && gemms[0].m == 10 && gemms[0].n == 5 && gemms[0].k == 6 &&
-           !gemms[0].transpose_a && gemms[0].transpose_b));
-    CHECK((gemms[1].pass == LayerPass::InputGrad && gemms[1].m == 10 && gemms[1].n == 6 && gemms[1].k == 5));
-    CHECK((gemms[2].pass == LayerPass::WeightGrad && gemms[2].m == 5 && gemms[2].n == 6 && gemms[2].k == 10 &&
-           gemms[2].transpose_a && !gemms[2].transpose_b));
+    const GemmShape f = gemms[0].shape, ig = gemms[1].shape, wg = gemms[2].shape;
+    CHECK((gemms[0].pass == LayerPass::Forward && f.m == 10 && f.n == 5 && f.k == 6 && f.op_a == Op::None &&
+           f.op_b == Op::Transpose));
+    CHECK((gemms[1].pass == LayerPass::InputGrad && ig.m == 10 && ig.n == 6 && ig.k == 5));
+    CHECK((gemms[2].pass == LayerPass::WeightGrad && wg.m == 5 && wg.n == 6 && wg.k == 10 && wg.op_a == Op::Transpose &&
+           wg.op_b == Op::None));
     CHECK(sequential_gemms(every_kind(), batch).size() == 9);
 }
 

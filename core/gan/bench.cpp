@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <memory>
 
-#include "nn/gemm.h"
+#include <nlohmann/json.hpp>
+
 #include "base/parallel.h"
+#include "nn/gemm.h"
 
 namespace ganvas {
 
@@ -26,21 +29,18 @@ double median(std::vector<double> v) {
 // GFLOP/s of gemm() over every product a training step performs (forward, input gradient,
 // weight gradient of each layer of G and D), median of `trials` rounds.
 double gemm_rate(const GanConfig& config, int trials) {
-    struct Shape { int m, n, k; Op op_a, op_b; };
-    std::vector<Shape> shapes;
-    const int b = config.batch_size;
+    std::vector<GemmShape> shapes;
     for (const auto& layers : {generator_layers(config), discriminator_layers(config)})
-        for (const LayerGemm& g : sequential_gemms(layers, b))  // from the layer records
-            shapes.push_back({g.m, g.n, g.k, g.transpose_a ? Op::Transpose : Op::None, g.transpose_b ? Op::Transpose : Op::None});
+        for (const LayerGemm& g : sequential_gemms(layers, config.batch_size)) shapes.push_back(g.shape);  // from the records
     size_t biggest = 0;
-    for (const Shape& s : shapes) biggest = std::max({biggest, size_t(s.m) * s.k, size_t(s.k) * s.n, size_t(s.m) * s.n});
+    for (const GemmShape& s : shapes) biggest = std::max({biggest, size_t(s.m) * s.k, size_t(s.k) * s.n, size_t(s.m) * s.n});
     std::vector<float> a(biggest, 0.5f), bm(biggest, 0.25f), c(biggest);
     double flops = 0;
-    for (const Shape& s : shapes) flops += 2.0 * s.m * s.n * s.k;
+    for (const GemmShape& s : shapes) flops += 2.0 * s.m * s.n * s.k;
     std::vector<double> rates;
     for (int t = 0; t < trials + 1; ++t) {  // round 0 warms caches and is dropped
         const auto t0 = std::chrono::steady_clock::now();
-        for (const Shape& s : shapes) {
+        for (const GemmShape& s : shapes) {
             const int lda = s.op_a == Op::None ? s.k : s.m, ldb = s.op_b == Op::None ? s.n : s.k;
             gemm(s.m, s.n, s.k, a.data(), lda, s.op_a, bm.data(), ldb, s.op_b, c.data(), s.n, false);
         }
@@ -104,6 +104,7 @@ Status bench_run(const BenchOptions& options, const Dataset& data, BenchResult* 
     r.mflop_per_step = gan_step_flops(config) * 1e-6;
     r.gflops = r.mflop_per_step * 1e-3 / median_step;
     r.kernel = gemm_kernel_name();
+    r.kernel_choice = gemm_kernel_choice();
     r.ms_data = p.data * per_step_ms;
     r.ms_g_forward = p.g_forward * per_step_ms;
     r.ms_d_forward = p.d_forward * per_step_ms;
@@ -117,17 +118,34 @@ Status bench_run(const BenchOptions& options, const Dataset& data, BenchResult* 
     return Status::success();
 }
 
+namespace {
+// x rounded to `decimals` places, as the figures are printed (a benchmark is not that exact).
+double rounded(double x, int decimals) {
+    const double scale = std::pow(10.0, decimals);
+    return std::round(x * scale) / scale;
+}
+}  // namespace
+
 std::string bench_result_json(const BenchResult& r) {
-    char buf[768];
-    std::snprintf(buf, sizeof buf,
-                  "{\"config\":\"%s\",\"batch\":%d,\"threads\":%d,\"iters_per_sec\":%.2f,\"gflops\":%.2f,"
-                  "\"gemm_gflops\":%.2f,\"kernel\":\"%s\",\"mflop_per_step\":%.1f,\"ms_data\":%.3f,"
-                  "\"ms_g_forward\":%.3f,\"ms_d_forward\":%.3f,\"ms_d_backward\":%.3f,\"ms_g_backward\":%.3f,"
-                  "\"ms_optimizer\":%.3f,\"ms_other\":%.3f}",
-                  r.config.c_str(), r.batch, r.threads, r.iters_per_sec, r.gflops, r.gemm_gflops, r.kernel.c_str(),
-                  r.mflop_per_step, r.ms_data, r.ms_g_forward, r.ms_d_forward, r.ms_d_backward, r.ms_g_backward,
-                  r.ms_optimizer, r.ms_other);
-    return buf;
+    nlohmann::ordered_json j;
+    j["config"] = r.config;
+    j["batch"] = r.batch;
+    j["threads"] = r.threads;
+    j["iters_per_sec"] = rounded(r.iters_per_sec, 2);
+    j["gflops"] = rounded(r.gflops, 2);
+    j["gemm_gflops"] = rounded(r.gemm_gflops, 2);
+    j["kernel"] = r.kernel;
+    j["mflop_per_step"] = rounded(r.mflop_per_step, 1);
+    const std::pair<const char*, double> phases[] = {
+        {"ms_data", r.ms_data},           {"ms_g_forward", r.ms_g_forward},   {"ms_d_forward", r.ms_d_forward},
+        {"ms_d_backward", r.ms_d_backward}, {"ms_g_backward", r.ms_g_backward}, {"ms_optimizer", r.ms_optimizer},
+        {"ms_other", r.ms_other}};
+    for (const auto& [key, ms] : phases) j[key] = rounded(ms, 3);
+    nlohmann::ordered_json rates = nlohmann::ordered_json::array();
+    for (const GemmKernelRate& k : r.kernel_choice.rates)
+        rates.push_back({{"id", k.id}, {"gflops", rounded(k.gflops, 1)}, {"rounds", k.rounds}});
+    j["kernel_choice"] = {{"id", r.kernel_choice.id}, {"how", r.kernel_choice.how}, {"rates", rates}};
+    return j.dump();
 }
 
 std::string bench_table(const std::vector<BenchResult>& results) {

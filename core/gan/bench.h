@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset.h"
 #include "gan/gan.h"
+#include "io/dataset.h"
+#include "nn/gemm.h"
 
 namespace ganvas {
 
@@ -31,6 +32,7 @@ struct BenchResult {
     double gflops = 0;         // gan_step_flops / median step time
     double gemm_gflops = 0;    // the kernel alone at the model's shapes (median)
     std::string kernel;        // gemm_kernel_name()
+    GemmKernelChoice kernel_choice;  // how that kernel was chosen (nn/gemm.h)
     // Milliseconds per step by phase, from the median trial.
     double ms_data = 0, ms_g_forward = 0, ms_d_forward = 0, ms_d_backward = 0, ms_g_backward = 0,
            ms_optimizer = 0, ms_other = 0;
@@ -42,7 +44,8 @@ struct BenchResult {
 Status bench_run(const BenchOptions& options, const Dataset& data, BenchResult* out);
 
 // One JSON object on one line: config, batch, threads, iters_per_sec, gflops, gemm_gflops,
-// kernel, mflop_per_step and the ms_* phases.
+// kernel, mflop_per_step, the ms_* phases, and kernel_choice: {"id", "how", "rates": [{"id",
+// "gflops"}, ...]} (gemm_kernel_choice()).
 std::string bench_result_json(const BenchResult& r);
 // A human-readable table (header + one row per result).
 std::string bench_table(const std::vector<BenchResult>& results);

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/gemm.h"
 #include "nn/tensor.h"
 
 namespace ganvas {
@@ -117,8 +118,7 @@ struct LayerFlops {
 enum class LayerPass { Forward, InputGrad, WeightGrad };
 struct LayerGemm {
     LayerPass pass = LayerPass::Forward;
-    int m = 0, n = 0, k = 0;
-    bool transpose_a = false, transpose_b = false;
+    GemmShape shape;  // m, n, k, op_a, op_b (nn/gemm.h)
 };
 
 struct LayerRecord {

@@ -93,9 +93,9 @@ void linear_record_backward(const LayerBackwardArgs& a) {
 
 void linear_gemms(const LayerSpec& s, int batch, std::vector<LayerGemm>* out) {
     const int i = fan_in(s), o = fan_out(s);
-    out->push_back({LayerPass::Forward, batch, o, i, false, true});     // in * weight^T
-    out->push_back({LayerPass::InputGrad, batch, i, o, false, false});  // d_out * weight
-    out->push_back({LayerPass::WeightGrad, o, i, batch, true, false});  // d_out^T * in
+    const std::vector<GemmShape> products = gemm_linear_shapes(batch, i, o);  // the table in nn/gemm.h
+    const LayerPass passes[3] = {LayerPass::Forward, LayerPass::InputGrad, LayerPass::WeightGrad};
+    for (int p = 0; p < 3; ++p) out->push_back({passes[p], products[size_t(p)]});
 }
 
 LayerFlops linear_flops(const LayerSpec& s, int batch) {
