@@ -29,6 +29,8 @@ struct TrainArgs {
     std::string data_path;  // default: the MNIST images built with Ganvas
     std::string config_path;             // --config FILE: JSON read onto the preset
     std::vector<std::string> sets;       // --set KEY=VALUE, applied in order after --config
+    std::string recipe_path;             // --recipe FILE: config, seed and timeline (instead of the above)
+    std::vector<std::string> changes;    // --change STEP:KEY=VALUE, added to the recipe's timeline
     int threads = 0;                     // 0: every core (max_threads())
 };
 void train_options(CLI::App& command, TrainArgs* args);

@@ -43,7 +43,8 @@ void train_options(CLI::App& command, TrainArgs* args) {
         "  losses.csv               step,epoch,d_loss,g_loss,d_real,d_fake for every step\n"
         "  samples.png              8x8 grid of G(z) for 64 fixed z (drawn from the seed), 3x scale\n"
         "  checkpoint.safetensors   generator, discriminator, Adam state and the recipe (PyTorch-compatible names)\n"
-        "The config is the preset's, then --config FILE's keys, then each --set in order.\n\n";
+        "The config is the preset's, then --config FILE's keys, then each --set in order (or all of it\n"
+        "from --recipe FILE); each --change then applies once that many steps are done.\n\n";
     command.add_option("--preset", args->preset, "training recipe (seed: the user's PyTorch program)")
         ->capture_default_str()
         ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
@@ -58,9 +59,23 @@ void train_options(CLI::App& command, TrainArgs* args) {
     command.add_option("--set", args->sets, "set one setting, e.g. --set adam_g.lr=0.0001 (repeatable; see below)")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
+    CLI::Option* recipe = command.add_option("--recipe", args->recipe_path,
+                                             "a recipe JSON file: config, seed and timeline of changes (as in checkpoints)")
+                              ->check(CLI::ExistingFile);
+    for (const char* other : {"--preset", "--config", "--set", "--seed"}) recipe->excludes(command.get_option(other));
+    command.add_option("--change", args->changes,
+                       "change a live setting during the run, e.g. --change 1000:adam_g.lr=0.0001 (repeatable, steps in order)")
+        ->type_name("STEP:KEY=VALUE")
+        ->allow_extra_args(false);
     command.add_option("--threads", args->threads, "threads for the matrix products (default: every core); same bits for any count")
         ->check(CLI::Range(1, ganvas::thread_limit()));
     command.footer(writes + settings_help());
+}
+
+// A step count in decimal digits, or -1.
+static long long parse_step(const std::string& text) {
+    if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoll(text);
 }
 
 static bool make_dirs(const std::string& path) {
@@ -75,7 +90,8 @@ static bool make_dirs(const std::string& path) {
 
 int train_run(const TrainArgs& args) {
     const std::string& preset = args.preset;
-    const long long steps = args.steps, seed = args.seed;
+    const long long steps = args.steps;
+    long long seed = args.seed;
     const std::string data_path = args.data_path.empty() ? GANVAS_DEFAULT_MNIST_IMAGES : args.data_path;
     std::string out_dir = args.out_dir;
     ganvas::GanConfig config;
@@ -89,6 +105,25 @@ int train_run(const TrainArgs& args) {
     for (const std::string& assignment : args.sets)
         if (const ganvas::Status s = ganvas::settings_set_assignment(&config, assignment); !s)
             return cli_usage_error("train", "--set " + assignment + ": " + s.message);
+    ganvas::Recipe recipe = ganvas::recipe_of(config, uint64_t(seed));
+    if (!args.recipe_path.empty()) {
+        std::vector<uint8_t> bytes;
+        ganvas::Status s = ganvas::file_read_all(args.recipe_path, &bytes);
+        if (s) s = ganvas::recipe_from_json(std::string(bytes.begin(), bytes.end()), &recipe);
+        if (!s) return cli_usage_error("train", args.recipe_path + ": " + s.message);
+        config = recipe.config;
+        seed = (long long)recipe.seed;
+    }
+    for (const std::string& change : args.changes) {
+        const size_t colon = change.find(':'), equals = change.find('=');
+        long long at = -1;
+        if (colon != std::string::npos && equals != std::string::npos && equals > colon)
+            at = parse_step(change.substr(0, colon));
+        if (at < 0) return cli_usage_error("train", "--change " + change + ": write STEP:KEY=VALUE, e.g. 1000:adam_g.lr=0.0001");
+        const ganvas::Status s = ganvas::recipe_add_change(&recipe, at, change.substr(colon + 1, equals - colon - 1),
+                                                           change.substr(equals + 1));
+        if (!s) return cli_usage_error("train", "--change " + change + ": " + s.message);
+    }
     const int threads = ganvas::set_threads(args.threads > 0 ? args.threads : ganvas::max_threads());
     if (out_dir.empty()) out_dir = "runs/" + preset + "-" + std::to_string(seed);
 
@@ -114,14 +149,22 @@ int train_run(const TrainArgs& args) {
     }
     std::fputs("step,epoch,d_loss,g_loss,d_real,d_fake\n", csv.get());
 
-    std::printf("training preset '%s', seed %lld, %lld steps on %d images, %d thread%s -> %s\n", preset.c_str(), seed, steps,
+    const std::string source = args.recipe_path.empty() ? "preset '" + preset + "'" : "recipe " + args.recipe_path;
+    std::printf("training %s, seed %lld, %lld steps on %d images, %d thread%s -> %s\n", source.c_str(), seed, steps,
                 data.count, threads, threads == 1 ? "" : "s", out_dir.c_str());
     for (const std::string& assignment : args.sets) std::printf("  --set %s\n", assignment.c_str());
+    std::fflush(stdout);
+    for (const ganvas::RecipeChange& c : recipe.timeline)
+        std::printf("  at step %lld: %s = %s\n", (long long)c.step, c.key.c_str(), c.value.c_str());
     std::fflush(stdout);
     auto gan = std::make_unique<ganvas::Gan>(config, uint64_t(seed));
     Progress progress(steps, stderr_is_terminal());
     ganvas::StepStats stats;
     for (long long i = 0; i < steps; ++i) {
+        if (const ganvas::Status s = ganvas::gan_follow_recipe(*gan, recipe); !s) {
+            std::fprintf(stderr, "\nganvas train: %s\n", s.message.c_str());
+            return 1;
+        }
         stats = gan->train_step(data);
         std::fprintf(csv.get(), "%lld,%lld,%.6f,%.6f,%.6f,%.6f\n", (long long)stats.step, (long long)gan->epoch(),
                      stats.d_loss, stats.g_loss, stats.d_real, stats.d_fake);
@@ -148,7 +191,7 @@ int train_run(const TrainArgs& args) {
     const std::string png_path = out_dir + "/samples.png";
     const std::string ckpt_path = out_dir + "/checkpoint.safetensors";
     ganvas::Status s = png_write_grey(png_path, grid, 3);
-    const std::vector<uint8_t> ckpt = ganvas::checkpoint_serialize(*gan);
+    const std::vector<uint8_t> ckpt = ganvas::checkpoint_serialize(*gan, recipe);
     if (s) s = ganvas::file_write_all(ckpt_path, ckpt);
     if (!s) {
         std::fprintf(stderr, "ganvas train: %s\n", s.message.c_str());

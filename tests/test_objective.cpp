@@ -147,3 +147,45 @@ TEST_CASE("Live settings apply from the next iteration; network shapes are refus
     }
     CHECK(gan.config().d_steps == 2);
 }
+
+TEST_CASE("A recipe's timeline replays: straight, and resumed from a checkpoint before the change",
+          "[gan][recipe]") {
+    Recipe recipe = recipe_of(seed_config(), 11);
+    REQUIRE(recipe_add_change(&recipe, 3, "adam_g.lr", "0.001").ok);
+    REQUIRE(recipe_add_change(&recipe, 3, "d_steps", "2").ok);
+    REQUIRE(recipe_add_change(&recipe, 5, "adam_d.beta1", "0.9").ok);
+
+    // By hand: set_config at steps 3 and 5.
+    Gan by_hand(seed_config(), 11);
+    for (int i = 0; i < 7; ++i) {
+        if (i == 3 || i == 5) REQUIRE(by_hand.set_config(recipe_config_at(recipe, i)).ok);
+        by_hand.train_step(mnist());
+    }
+    CHECK(by_hand.config().d_steps == 2);
+    CHECK(by_hand.config().adam_d.beta1 == 0.9f);
+
+    // Followed: the same bits.
+    Gan followed(recipe.config, recipe.seed);
+    std::vector<uint8_t> at_two;
+    for (int i = 0; i < 7; ++i) {
+        REQUIRE(gan_follow_recipe(followed, recipe).ok);
+        followed.train_step(mnist());
+        if (followed.step() == 2) at_two = checkpoint_serialize(followed, recipe);
+    }
+    CHECK(checkpoint_serialize(followed, recipe) == checkpoint_serialize(by_hand, recipe));
+
+    // Resumed from step 2: the checkpoint carries the recipe, whose changes still lie ahead.
+    std::unique_ptr<Gan> resumed;
+    Recipe loaded;
+    REQUIRE(checkpoint_load_new(at_two.data(), at_two.size(), &resumed, &loaded).ok);
+    REQUIRE(loaded.timeline.size() == 3);
+    while (resumed->step() < 7) {
+        REQUIRE(gan_follow_recipe(*resumed, loaded).ok);
+        resumed->train_step(mnist());
+    }
+    CHECK(checkpoint_serialize(*resumed, loaded) == checkpoint_serialize(by_hand, recipe));
+    // Without following it, the run differs: the timeline matters.
+    Gan ignored(recipe.config, recipe.seed);
+    for (int i = 0; i < 7; ++i) ignored.train_step(mnist());
+    CHECK(ignored.generator().params != by_hand.generator().params);
+}

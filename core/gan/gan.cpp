@@ -202,6 +202,15 @@ Status Gan::set_config(const GanConfig& next) {
     return Status::success();
 }
 
+Status gan_follow_recipe(Gan& gan, const Recipe& recipe) {
+    bool changes_now = false;
+    for (const RecipeChange& c : recipe.timeline) changes_now = changes_now || c.step == gan.step();
+    if (!changes_now) return Status::success();
+    const Status s = gan.set_config(recipe_config_at(recipe, gan.step()));
+    if (!s) return Status::failure("recipe, at step " + std::to_string(gan.step()) + ": " + s.message);
+    return s;
+}
+
 void Gan::set_trainer_state(const TrainerState& state) {
     noise_rng_.set_state(state.noise);
     data_rng_.set_state(state.data);

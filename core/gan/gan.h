@@ -24,6 +24,7 @@
 #include "gan/config.h"
 #include "gan/networks.h"
 #include "gan/objective.h"
+#include "gan/recipe.h"
 #include "io/dataset.h"
 #include "nn/adam.h"
 #include "nn/model.h"
@@ -170,5 +171,12 @@ private:
     // generate()/discriminate() caches, kept apart from training's.
     SequentialCache g_preview_cache_, d_preview_cache_;
 };
+
+// Follows a recipe's timeline: when the recipe changes settings at gan.step() (that many steps
+// done), applies the config in effect from then on (Gan::set_config). Call it before every
+// iteration - the CLI, the page and a resumed checkpoint all replay a run this way. The recipe
+// must be the Gan's (its config at step 0 and seed); an error means the recipe asks for a change
+// the Gan cannot make (its message names the setting), and the Gan is unchanged.
+Status gan_follow_recipe(Gan& gan, const Recipe& recipe);
 
 }  // namespace ganvas
