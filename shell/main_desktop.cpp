@@ -8,10 +8,10 @@
 // --checkpoint loads a safetensors checkpoint at start (a bad file is an error, exit 1); the
 // Training window's "Load checkpoint..." button reloads that file (disabled without the
 // option: no file dialog here), and "Save checkpoint" writes ./ganvas-step<N>.safetensors.
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,70 +36,33 @@ struct Options {
     std::string screenshot;
     std::string checkpoint;
     uint64_t seed = 1;
-    long threads = 0;           // 0: the app's default
+    int threads = 0;            // 0: the session's default
     bool start = false;
     long max_frames = 0;        // 0: no limit
     double quit_after = 0;      // seconds; 0: no limit
 };
 
-const char* kUsage =
-    "usage: ganvas-desktop [--assets DIR] [--seed N] [--threads N] [--checkpoint FILE] [--start]\n"
-    "                      [--frames N] [--quit-after-seconds S] [--screenshot out.png]\n";
-
-// Returns false (after printing why) on a bad command line.
-bool parse_options(int argc, char** argv, Options* out) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&](const char** v) {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "ganvas-desktop: %s needs a value\n%s", arg.c_str(), kUsage);
-                return false;
-            }
-            *v = argv[++i];
-            return true;
-        };
-        const char* v = nullptr;
-        char* end = nullptr;
-        if (arg == "--help" || arg == "-h") {
-            std::fputs(kUsage, stdout);
-            std::exit(0);
-        } else if (arg == "--start") {
-            out->start = true;
-        } else if (arg == "--assets") {
-            if (!value(&v)) return false;
-            out->assets_dir = v;
-        } else if (arg == "--checkpoint") {
-            if (!value(&v)) return false;
-            out->checkpoint = v;
-        } else if (arg == "--screenshot") {
-            if (!value(&v)) return false;
-            out->screenshot = v;
-        } else if (arg == "--seed") {
-            if (!value(&v)) return false;
-            out->seed = std::strtoull(v, &end, 10);
-        } else if (arg == "--threads") {
-            if (!value(&v)) return false;
-            out->threads = std::strtol(v, &end, 10);
-            if (out->threads < 1 || out->threads > 1024) {
-                std::fprintf(stderr, "ganvas-desktop: --threads must be 1 or more\n");
-                return false;
-            }
-        } else if (arg == "--frames") {
-            if (!value(&v)) return false;
-            out->max_frames = std::strtol(v, &end, 10);
-        } else if (arg == "--quit-after-seconds") {
-            if (!value(&v)) return false;
-            out->quit_after = std::strtod(v, &end);
-        } else {
-            std::fprintf(stderr, "ganvas-desktop: unknown option '%s'\n%s", arg.c_str(), kUsage);
-            return false;
-        }
-        if (end != nullptr && (*end != '\0' || end == v)) {
-            std::fprintf(stderr, "ganvas-desktop: '%s' is not a number for %s\n", v, arg.c_str());
-            return false;
-        }
+// The command line, CLI11's rules (ganvas_cli11): --help, "needs a value", "not a number" and
+// ranges come from it. Returns -1 to go on, else the code main() returns (0 after --help,
+// 2 after a bad command line, with the reason printed).
+int parse_options(int argc, char** argv, Options* out) {
+    CLI::App cli{"The Ganvas desktop window: a GAN training live on MNIST.", "ganvas-desktop"};
+    cli.add_option("--assets", out->assets_dir, "folder holding the MNIST IDX files")->capture_default_str();
+    cli.add_option("--seed", out->seed, "seed of the model (weights, noise, data order)")->capture_default_str();
+    cli.add_option("--threads", out->threads, "threads a training step uses (default: every core but one)")
+        ->check(CLI::Range(1, 1024));
+    cli.add_option("--checkpoint", out->checkpoint,
+                   "load this safetensors checkpoint at start; \"Load checkpoint...\" reloads it");
+    cli.add_flag("--start", out->start, "start training at once");
+    cli.add_option("--frames", out->max_frames, "quit after N frames")->check(CLI::NonNegativeNumber);
+    cli.add_option("--quit-after-seconds", out->quit_after, "quit after S seconds")->check(CLI::NonNegativeNumber);
+    cli.add_option("--screenshot", out->screenshot, "save the last frame as a PNG before quitting");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e) == 0 ? 0 : 2;  // prints the help, or what was wrong
     }
-    return true;
+    return -1;
 }
 
 bool write_png(const std::string& path, const ganvas::RgbaImage& image) {
@@ -123,8 +86,9 @@ ganvas::Status load_checkpoint_file(ganvas::App& app, const std::string& path) {
 }
 
 void save_checkpoint_file(ganvas::App& app) {
+    const std::vector<uint8_t> bytes = app.save_checkpoint();  // finishes a begun step: name it after
     const std::string path = "ganvas-step" + std::to_string(app.status().step) + ".safetensors";
-    const ganvas::Status written = ganvas::file_write_all(path, app.save_checkpoint());
+    const ganvas::Status written = ganvas::file_write_all(path, bytes);
     if (written)
         app.show_message("Saved checkpoint: " + path);
     else
@@ -136,7 +100,7 @@ void save_checkpoint_file(ganvas::App& app) {
 
 int main(int argc, char** argv) {
     Options options;
-    if (!parse_options(argc, argv, &options)) return 2;
+    if (const int code = parse_options(argc, argv, &options); code >= 0) return code;
 
     ganvas::Window window;
     if (ganvas::Status opened = window.open(ganvas::WindowConfig{}); !opened) {
@@ -145,7 +109,7 @@ int main(int argc, char** argv) {
     }
     ganvas::AppConfig config = ganvas::app_config_for_assets_dir(options.assets_dir);
     config.seed = options.seed;
-    config.threads = int(options.threads);
+    config.threads = options.threads;
     ganvas::App app(config);
     if (!app.status().error.empty()) std::fprintf(stderr, "ganvas-desktop: %s\n", app.status().error.c_str());
     ganvas::CheckpointHooks hooks;
@@ -159,7 +123,7 @@ int main(int argc, char** argv) {
         hooks.load = [path = options.checkpoint](ganvas::App& a) { load_checkpoint_file(a, path); };
     }
     app.set_checkpoint_hooks(std::move(hooks));
-    if (options.start) app.start();
+    if (options.start) app.run(ganvas::command::Start{});
 
     const auto begin = std::chrono::steady_clock::now();
     ganvas::RgbaImage shot;
@@ -173,7 +137,7 @@ int main(int argc, char** argv) {
 
     const ganvas::AppStatus s = app.status();
     std::printf("ganvas-desktop: step %lld, d_loss %.4f, g_loss %.4f, %.1f iters/s\n",
-                static_cast<long long>(s.step), s.d_loss, s.g_loss, s.iters_per_sec);
+                static_cast<long long>(s.step), s.last.d_loss, s.last.g_loss, s.iters_per_sec);
     if (!options.screenshot.empty()) {
         if (shot.pixels.empty() || !write_png(options.screenshot, shot)) {
             std::fprintf(stderr, "ganvas-desktop: could not write the screenshot %s\n", options.screenshot.c_str());

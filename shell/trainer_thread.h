@@ -3,7 +3,7 @@
 // Where the build has threads (natively, and the page's threaded build), the app trains here
 // while its UI thread only draws: frames stay at the display's rate however long a step takes.
 // The one-thread page build has no second thread and trains in slices of each frame instead
-// (App::train_slice).
+// (Driver::train_slice, driver.h).
 //
 // Who owns the model: while the trainer runs, the model (Gan) and the sample buffer are its
 // alone; the UI thread talks to it through a small mailbox under one mutex:

@@ -57,7 +57,7 @@ TEST_CASE("The trainer thread trains the bits the calling thread does and report
     trainer.park();
     take_until(trainer, &reported, &samples, [](const TrainerThread::Report&) { return true; });
 
-    // Parked: the model is ours again. Finish a begun iteration like App::save_checkpoint.
+    // Parked: the model is ours again. Finish a begun iteration like command::SaveCheckpoint (shell/session.h).
     StepStats last;
     if (there.mid_iteration())
         while (!there.train_part(mnist(), &last)) {

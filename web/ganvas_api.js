@@ -38,6 +38,12 @@
 //                           Uint8Array, ArrayBuffer or Blob/File. Promise of {ok: true, step};
 //                           rejects with Error(message) for a bad file, and then the model and
 //                           training state are unchanged. A loaded model is paused.
+//   window.ganvas.gridZ()   Float32Array (64 x latent, row-major): the z of the sample grid,
+//                           z of (the model's seed, 0..63) - the z `ganvas sample --seed S` draws.
+//   window.ganvas.samplesRaw()
+//                           Float32Array (64 x 784, row-major, values in [-1, 1]): G(gridZ()) of
+//                           the model as it is now (BatchNorm on batch statistics, the running
+//                           ones untouched), as `ganvas sample --count 64 --bn train --raw` writes.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
 // <input type=file> (input.ganvas-checkpoint-input); a file dropped onto the page loads too.
 // The outcome also shows in the app's status line and in status().message.
@@ -114,6 +120,8 @@
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
         checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
         checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number']),
+        gridZ: Module.cwrap('ganvas_grid_z', 'number', ['number']),
+        samplesRaw: Module.cwrap('ganvas_samples_raw', 'number', ['number']),
       };
     }
     return native;
@@ -176,6 +184,19 @@
     } finally {
       benchRun = null;
       if (run.resume) native.start();
+    }
+  }
+
+  // Floats from a C export `fn(int* count)` returning a pointer: a copy (the C side reuses it).
+  function floatsFrom(fn, what) {
+    const countPtr = Module._malloc(4);
+    try {
+      const ptr = fn(countPtr);
+      const count = Module.HEAP32[countPtr >> 2];
+      if (!ptr || count <= 0) throw new Error(`ganvas.${what}: there is no model`);
+      return Module.HEAPF32.slice(ptr >> 2, (ptr >> 2) + count);
+    } finally {
+      Module._free(countPtr);
     }
   }
 
@@ -295,6 +316,12 @@
       return name;
     },
     loadCheckpoint,
+    gridZ() {
+      return floatsFrom(exportsOrThrow().gridZ, 'gridZ');
+    },
+    samplesRaw() {
+      return floatsFrom(exportsOrThrow().samplesRaw, 'samplesRaw');
+    },
     build: null,  // set below
   };
 

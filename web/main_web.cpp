@@ -1,6 +1,8 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
 // the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,setThreads,
-// status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint}.
+// status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint,gridZ,samplesRaw}. Each one is
+// a session command (shell/session.h) applied through the app's driver; JSON with nlohmann-json
+// (no exceptions in wasm: nothing here parses untrusted text except the bench row, checked).
 //
 // The Training window's checkpoint buttons (CheckpointHooks in shell/app.h) call into the page:
 // "Save checkpoint" hands the bytes to Module.ganvasDownload (a Blob + <a download> of
@@ -26,7 +28,11 @@
 #include "base/parallel.h"
 #include "window.h"
 
+#include <nlohmann/json.hpp>
+
 namespace {
+
+using Json = nlohmann::ordered_json;  // keys in the order written, as before
 
 constexpr const char* kAssetsDir = "/assets";  // where web/CMakeLists.txt preloads the digits
 
@@ -91,95 +97,68 @@ void pick_checkpoint(ganvas::App& app) {
     if (!ok) app.show_message("Cannot load a checkpoint: the page has no file picker.", true);
 }
 
-// JSON helpers: numbers that are not finite become null (JSON has no NaN).
-void json_number(std::string* out, const char* key, double value) {
-    char buf[96];
-    if (std::isfinite(value))
-        std::snprintf(buf, sizeof buf, "\"%s\":%.9g,", key, value);
-    else
-        std::snprintf(buf, sizeof buf, "\"%s\":null,", key);
-    *out += buf;
-}
+// JSON numbers: not finite becomes null (JSON has no NaN).
+Json json_number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
-void json_string(std::string* out, const char* key, const std::string& value) {
-    *out += "\"";
-    *out += key;
-    *out += "\":\"";
-    for (const char c : value) {
-        if (c == '"' || c == '\\') {
-            *out += '\\';
-            *out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char esc[8];
-            std::snprintf(esc, sizeof esc, "\\u%04x", c);
-            *out += esc;
-        } else {
-            *out += c;
-        }
-    }
-    *out += "\",";
-}
-
-void json_rect(std::string* out, const char* key, const ganvas::ScreenRect& r) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "\"%s\":{\"x\":%.1f,\"y\":%.1f,\"width\":%.1f,\"height\":%.1f},", key, r.x, r.y,
-                  r.width, r.height);
-    *out += buf;
+Json json_rect(const ganvas::ScreenRect& r) {
+    return Json{{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
 }
 
 std::string status_json(const ganvas::AppStatus& s) {
-    std::string json = "{";
-    json_number(&json, "step", double(s.step));
-    json_number(&json, "epoch", double(s.epoch));
-    json_number(&json, "d_loss", s.d_loss);
-    json_number(&json, "g_loss", s.g_loss);
-    json_number(&json, "d_real", s.d_real);
-    json_number(&json, "d_fake", s.d_fake);
-    json_number(&json, "iters_per_sec", s.iters_per_sec);
-    json_number(&json, "train_slice_ms", s.train_slice_ms);
-    json_number(&json, "frame_ms", s.frame_ms);
-    json_number(&json, "frame_ms_median", s.frame_ms_median);
-    json_number(&json, "frame_ms_p95", s.frame_ms_p95);
-    json_number(&json, "frame_work_ms_median", s.frame_work_ms_median);
-    json_number(&json, "frame_work_ms_p95", s.frame_work_ms_p95);
-    json_number(&json, "threads", s.threads);
-    json += s.trainer_thread ? "\"trainer_thread\":true," : "\"trainer_thread\":false,";
-    json_number(&json, "max_threads", s.max_threads);
-    json_string(&json, "build", kBuildName);
+    Json j;
+    j["step"] = s.step;
+    j["epoch"] = s.epoch;
+    j["d_loss"] = json_number(s.last.d_loss);
+    j["g_loss"] = json_number(s.last.g_loss);
+    j["d_real"] = json_number(s.last.d_real);
+    j["d_fake"] = json_number(s.last.d_fake);
+    j["iters_per_sec"] = json_number(s.iters_per_sec);
+    j["train_slice_ms"] = json_number(s.train_slice_ms);
+    j["frame_ms"] = json_number(s.frame_ms);
+    j["frame_ms_median"] = json_number(s.frame_ms_median);
+    j["frame_ms_p95"] = json_number(s.frame_ms_p95);
+    j["frame_work_ms_median"] = json_number(s.frame_work_ms_median);
+    j["frame_work_ms_p95"] = json_number(s.frame_work_ms_p95);
+    j["threads"] = s.threads;
+    j["trainer_thread"] = s.trainer_thread;
+    j["max_threads"] = s.max_threads;
+    j["build"] = kBuildName;
     // Memory: the wasm linear memory (grows, never shrinks) and the bytes malloc has handed out.
-    json_number(&json, "wasm_memory_bytes", double(emscripten_get_heap_size()));
-    json_number(&json, "heap_in_use_bytes", double(mallinfo().uordblks));
-    json += s.running ? "\"running\":true," : "\"running\":false,";
-    json += s.ready ? "\"ready\":true," : "\"ready\":false,";
-    json_rect(&json, "samples_rect", s.samples_rect);
-    json_rect(&json, "real_rect", s.real_rect);
-    json_string(&json, "error", s.error);
-    json_string(&json, "message", s.message);
-    json += s.message_is_error ? "\"message_is_error\":true," : "\"message_is_error\":false,";
-    json.back() = '}';
-    return json;
+    j["wasm_memory_bytes"] = uint64_t(emscripten_get_heap_size());
+    j["heap_in_use_bytes"] = uint64_t(mallinfo().uordblks);
+    j["running"] = s.running;
+    j["ready"] = s.ready;
+    j["samples_rect"] = json_rect(s.samples_rect);
+    j["real_rect"] = json_rect(s.real_rect);
+    j["error"] = s.error;
+    j["message"] = s.message;
+    j["message_is_error"] = s.message_is_error;
+    // Invalid UTF-8 (a file name in a message) is replaced, never thrown over.
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
+
+ganvas::App* web_app() { return web_shell() ? web_shell()->app.get() : nullptr; }
 
 }  // namespace
 
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_start() {
-    if (web_shell() && web_shell()->app) web_shell()->app->start();
+    if (ganvas::App* app = web_app()) app->run(ganvas::command::Start{});
 }
 
 EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
-    if (web_shell() && web_shell()->app) web_shell()->app->pause();
+    if (ganvas::App* app = web_app()) app->run(ganvas::command::Pause{});
 }
 
 EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
-    if (web_shell() && web_shell()->app) web_shell()->app->reset();
+    if (ganvas::App* app = web_app()) app->run(ganvas::command::Reset{});
 }
 
 // Threads training uses, clamped to 1 .. max_threads (1 in the one-thread build); returns the
 // count in effect. The results are the same bits for any count.
 EMSCRIPTEN_KEEPALIVE int ganvas_set_threads(int n) {
-    if (web_shell() && web_shell()->app) web_shell()->app->set_threads(n);
+    if (ganvas::App* app = web_app()) app->run(ganvas::command::SetThreads{n});
     return ganvas::threads();
 }
 
@@ -198,16 +177,15 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int st
     ganvas::BenchResult result;
     // No data: the benchmark trains on random pixels (the speed does not depend on them).
     const ganvas::Status run = ganvas::bench_run(options, ganvas::Dataset{}, &result);
+    Json row;
     if (run) {
-        json = ganvas::bench_result_json(result);
-        json.back() = ',';
-        json_string(&json, "build", kBuildName);
-        json.back() = '}';
+        row = Json::parse(ganvas::bench_result_json(result), nullptr, false);
+        if (row.is_discarded() || !row.is_object()) row = Json{{"error", "the benchmark row is not a JSON object"}};
+        else row["build"] = kBuildName;
     } else {
-        json = "{";
-        json_string(&json, "error", "batch " + std::to_string(batch) + ": " + run.message);
-        json.back() = '}';
+        row = Json{{"error", "batch " + std::to_string(batch) + ": " + run.message}};
     }
+    json = row.dump(-1, ' ', false, Json::error_handler_t::replace);
     return json.c_str();
 }
 
@@ -216,7 +194,7 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_bench_json(int batch, int trials, int st
 EMSCRIPTEN_KEEPALIVE const uint8_t* ganvas_checkpoint_save(int* size_out) {
     static std::vector<uint8_t> bytes;
     bytes.clear();
-    if (web_shell() && web_shell()->app) bytes = web_shell()->app->save_checkpoint();
+    if (ganvas::App* app = web_app()) bytes = app->save_checkpoint();
     if (size_out != nullptr) *size_out = int(bytes.size());
     return bytes.empty() ? nullptr : bytes.data();
 }
@@ -226,23 +204,46 @@ EMSCRIPTEN_KEEPALIVE const uint8_t* ganvas_checkpoint_save(int* size_out) {
 EMSCRIPTEN_KEEPALIVE const char* ganvas_checkpoint_load(const uint8_t* bytes, size_t size) {
     static std::string json;
     ganvas::Status loaded = ganvas::Status::failure("The app is not running.");
-    if (web_shell() && web_shell()->app) loaded = web_shell()->app->load_checkpoint(bytes, size);
-    if (loaded) {
-        json = "{\"ok\":true,\"step\":" + std::to_string(web_shell()->app->status().step) + "}";
-    } else {
-        json = "{\"ok\":false,";
-        json_string(&json, "error", loaded.message);
-        json.back() = '}';
-    }
+    ganvas::App* app = web_app();
+    if (app) loaded = app->load_checkpoint(bytes, size);
+    const Json result = loaded ? Json{{"ok", true}, {"step", app->status().step}}
+                               : Json{{"ok", false}, {"error", loaded.message}};
+    json = result.dump(-1, ' ', false, Json::error_handler_t::replace);
     return json.c_str();
+}
+
+// The grid's z (64 x latent float32, row-major: z of (the model's seed, 0..63), gan/streams.h)
+// and G of them now (64 x 784, BatchNorm on batch statistics, running ones untouched: what the
+// Samples window shows). Return the first float and set *count_out to the number of floats
+// (0 and nullptr without an app); the floats stay valid until the next call of the same export.
+EMSCRIPTEN_KEEPALIVE const float* ganvas_grid_z(int* count_out) {
+    static std::vector<float> z;
+    z.clear();
+    if (ganvas::App* app = web_app()) {
+        const ganvas::Matrix& m = app->session().grid_z();
+        z.assign(m.data(), m.data() + m.size());
+    }
+    if (count_out != nullptr) *count_out = int(z.size());
+    return z.empty() ? nullptr : z.data();
+}
+
+EMSCRIPTEN_KEEPALIVE const float* ganvas_samples_raw(int* count_out) {
+    static std::vector<float> pixels;
+    pixels.clear();
+    if (ganvas::App* app = web_app(); app && app->run(ganvas::command::RefreshSamples{})) {
+        const ganvas::Matrix& m = app->session().samples();
+        pixels.assign(m.data(), m.data() + m.size());
+    }
+    if (count_out != nullptr) *count_out = int(pixels.size());
+    return pixels.empty() ? nullptr : pixels.data();
 }
 
 // The status as a JSON object; the pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     static std::string json;
     ganvas::AppStatus status;
-    if (web_shell() && web_shell()->app)
-        status = web_shell()->app->status();
+    if (ganvas::App* app = web_app())
+        status = app->status();
     else
         status.error = "The app is not running.";
     json = status_json(status);

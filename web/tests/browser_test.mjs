@@ -17,7 +17,8 @@
 // a message and leave the step unchanged, the hidden file picker loads a file, and
 // downloadCheckpoint() downloads ganvas-step<N>.safetensors. Last, the page opened with
 // no COOP/COEP headers (serve.mjs --no-isolation) runs the one-thread build (ganvas_st) and trains. Both builds' checkpoints are
-// compared byte for byte with the native CLI's at the same step (when build/native exists).
+// compared byte for byte with the native CLI's at the same step, and their sample grids
+// (gridZ(), samplesRaw()) with `ganvas sample` of those checkpoints (when build/native exists).
 // Saves the screenshot, prints the step, seconds and
 // iterations/s, and exits non-zero with a message on any failure, including uncaught page
 // errors. Needs npm playwright-core and /usr/bin/chromium (scripts/setup.sh).
@@ -230,6 +231,7 @@ async function checkCheckpoints(page, cleanup) {
   await page.setInputFiles('input.ganvas-checkpoint-input', file);
   await waitForStatus(page, (s) => s.step === step && s.message === `Loaded checkpoint: step ${step}`,
     `the file picker did not load ${file}`);
+  await sameSamplesAsNative(page, file, 'ganvas_mt', cleanup);  // the page's model is the file's now
 
   // downloadCheckpoint(): a real download named after the step, with the same bytes.
   const [download, name] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }),
@@ -277,6 +279,49 @@ function sameBitsAsNative(file, step, build, cleanup) {
   console.log(`browser_test: ${build}'s checkpoint at step ${step} is byte-identical to the native CLI's`);
 }
 
+// The page's grid against the native CLI's `ganvas sample` of the same checkpoint (file): the
+// page's samplesRaw() (G of its grid z now) must equal `--count 64 --bn train --raw` bit for bit
+// (the same z of (seed, 0..63) and the same weights), and the page's gridZ() fed back as `--z`
+// must give those pixels too. The page's model must be the file's when this is called.
+async function sameSamplesAsNative(page, file, build, cleanup) {
+  const { z, pixels } = await page.evaluate(() => {
+    const b64 = (floats) => {
+      const bytes = new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    };
+    return { z: b64(window.ganvas.gridZ()), pixels: b64(window.ganvas.samplesRaw()) };
+  });
+  const zBytes = Buffer.from(z, 'base64');
+  const pageSamples = Buffer.from(pixels, 'base64');
+  if (pageSamples.length !== 64 * 784 * 4) fail(`samplesRaw() gave ${pageSamples.length / 4} floats, not 64 x 784`);
+  if (zBytes.length === 0 || zBytes.length % (64 * 4) !== 0) fail(`gridZ() gave ${zBytes.length / 4} floats, not 64 x latent`);
+  if (!existsSync(NATIVE_CLI)) {
+    console.log(`browser_test: ${build} grid vs native \`ganvas sample\`: skipped (no ${NATIVE_CLI})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ganvas-samples-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const sample = (args, out) => {
+    execFileSync(NATIVE_CLI, ['sample', '--checkpoint', file, '--bn', 'train', '--raw', join(dir, out), ...args],
+      { stdio: 'ignore' });
+    return readFileSync(join(dir, out));
+  };
+  const bySeed = sample(['--count', '64'], 'seed.f32');
+  writeFileSync(join(dir, 'z.f32'), zBytes);
+  const byZ = sample(['--z', join(dir, 'z.f32')], 'z.f32.out');
+  if (!bySeed.equals(pageSamples)) {
+    const a = new Float32Array(bySeed.buffer, bySeed.byteOffset, bySeed.length / 4);
+    const b = new Float32Array(pageSamples.buffer, pageSamples.byteOffset, pageSamples.length / 4);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    fail(`${build}'s grid differs from \`ganvas sample --count 64 --bn train\` (largest difference ${worst})`);
+  }
+  if (!byZ.equals(bySeed)) fail(`\`ganvas sample --z\` of ${build}'s gridZ() differs from its --count 64 grid: other z`);
+  console.log(`browser_test: ${build}'s grid (gridZ(), samplesRaw()) is bit-identical to \`ganvas sample --count 64\``);
+}
+
 // Which build the page loaded (web/ganvas_api.js chooses) and that it trains on every core it has.
 async function checkBuild(page, expected) {
   const { build, status } = await page.evaluate(() => ({ build: window.ganvas.build, status: window.ganvas.status() }));
@@ -316,7 +361,9 @@ async function checkOneThreadBuild(options, cleanup) {
     window.__ganvasCheckpoint = await window.ganvas.saveCheckpoint();
     return window.ganvas.status().step;
   });
-  sameBitsAsNative(await savedCheckpointToFile(page, 'st.safetensors', cleanup), step, 'ganvas_st', cleanup);
+  const file = await savedCheckpointToFile(page, 'st.safetensors', cleanup);
+  sameBitsAsNative(file, step, 'ganvas_st', cleanup);
+  await sameSamplesAsNative(page, file, 'ganvas_st', cleanup);  // paused: the model is the saved one
   await session.close();
 }
 

@@ -1,0 +1,277 @@
+// session.cpp - the model, its data and history, and the commands that change them. See session.h.
+#include "session.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "base/parallel.h"
+#include "gan/streams.h"
+#include "io/checkpoint.h"
+#include "trainer_thread.h"
+
+namespace ganvas {
+
+SessionConfig session_config_for_assets_dir(const std::string& dir) {
+    SessionConfig config;
+    const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+    config.images_path = prefix + kMnistImagesFile;
+    config.labels_path = prefix + kMnistLabelsFile;
+    return config;
+}
+
+int session_default_threads() {
+    return TrainerThread::available() ? std::max(1, max_threads() - 1) : max_threads();
+}
+
+// [SECTION] TrainingHistory
+
+TrainingHistory::TrainingHistory(int capacity) : capacity_(capacity) {
+    assert(capacity >= 2 && capacity % 2 == 0 && "TrainingHistory needs an even capacity of at least 2");
+    for (std::vector<float>& s : series_) s.reserve(capacity);
+}
+
+void TrainingHistory::add(const StepStats& stats) {
+    const float values[kSeries] = {stats.d_loss, stats.g_loss, stats.d_real, stats.d_fake};
+    for (int k = 0; k < kSeries; ++k) sums_[k] += values[k];
+    if (++pending_ < stride_) return;
+    for (int k = 0; k < kSeries; ++k) {
+        series_[k].push_back(float(sums_[k] / stride_));
+        sums_[k] = 0;
+    }
+    pending_ = 0;
+    if (int(series_[0].size()) < capacity_) return;
+    // Full: halve the resolution so memory stays bounded however long training runs.
+    for (std::vector<float>& s : series_) {
+        for (int i = 0; i < capacity_ / 2; ++i) s[i] = 0.5f * (s[2 * i] + s[2 * i + 1]);
+        s.resize(capacity_ / 2);
+    }
+    stride_ *= 2;
+}
+
+void TrainingHistory::clear() {
+    for (std::vector<float>& s : series_) s.clear();
+    for (double& sum : sums_) sum = 0;
+    stride_ = 1;
+    pending_ = 0;
+}
+
+// [SECTION] Session: data and model
+
+Session::Session(const SessionConfig& config) : config_(config), preset_label_(config.preset) {
+    ganvas::set_threads(config_.threads > 0 ? config_.threads : session_default_threads());
+    if (!gan_config_preset(config_.preset, &gan_config_)) {
+        error_ = "Unknown model preset '" + config_.preset + "'.";
+        return;
+    }
+    if (Status valid = gan_config_validate(gan_config_); !valid) {
+        error_ = "Model preset '" + config_.preset + "' is invalid: " + valid.message;
+        return;
+    }
+    reset();
+
+    Status loaded = dataset_load_idx(config_.images_path, config_.labels_path, &data_);
+    if (!loaded) {
+        error_ = "Cannot load the MNIST digits: " + loaded.message +
+                 " (build the 'ganvas_assets' target, or point the app at a folder holding " + kMnistImagesFile + ")";
+    } else if (data_.rows != kDigitSide || data_.cols != kDigitSide) {
+        error_ = "The digits are " + std::to_string(data_.rows) + "x" + std::to_string(data_.cols) +
+                 " pixels; this app needs 28x28.";
+    } else if (data_.count < gan_config_.batch_size) {
+        error_ = "Only " + std::to_string(data_.count) + " digits loaded; training needs at least " +
+                 std::to_string(gan_config_.batch_size) + ".";
+    } else {
+        data_ok_ = true;
+        // A fixed random choice of real digits to compare the samples with.
+        std::vector<uint32_t> order(data_.count);
+        for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
+        Rng pick(config_.seed, streams::kRealDigits);
+        shuffle_indices(order.data(), order.size(), pick);
+        const size_t pixels = size_t(data_.pixels_per_image());
+        std::vector<uint8_t> chosen(size_t(kGridCount) * pixels);
+        for (int i = 0; i < kGridCount; ++i)
+            std::copy_n(data_.pixels.data() + size_t(order[i]) * pixels, pixels, chosen.data() + size_t(i) * pixels);
+        image_tile_grid_u8(chosen.data(), kGridCount, kDigitSide, kGridColumns, kGridGutter, &real_grid_);
+    }
+}
+
+void Session::adopt_model(std::unique_ptr<Gan> gan) {
+    gan_ = std::move(gan);
+    gan_config_ = gan_->config();
+    model_seed_ = gan_->seed();
+    grid_z_.resize(kGridCount, gan_config_.latent_dim);
+    sample_z_rows(gan_->seed(), 0, view_of(grid_z_));  // the z of (the model's seed, 0..63), as `ganvas sample`
+    samples_.resize(kGridCount, gan_config_.image_pixels);
+    step_ = gan_->step();
+    epoch_ = gan_->epoch();
+    last_ = StepStats{};
+    history_.clear();
+    preview_dirty_ = true;
+    ++model_version_;
+}
+
+// [SECTION] Session: commands
+
+Status Session::apply(const SessionCommand& command) {
+    if (gan_) note_progress(gan_->step(), gan_->epoch());  // the model is ours now: its own figures
+    return std::visit(
+        [this](const auto& c) -> Status {
+            using C = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<C, command::Start>) {
+                return start();
+            } else if constexpr (std::is_same_v<C, command::Pause>) {
+                pause();
+            } else if constexpr (std::is_same_v<C, command::Reset>) {
+                if (gan_) reset();
+            } else if constexpr (std::is_same_v<C, command::Step>) {
+                return step(c.count);
+            } else if constexpr (std::is_same_v<C, command::SetThreads>) {
+                ganvas::set_threads(std::clamp(c.count, 1, max_threads()));
+            } else if constexpr (std::is_same_v<C, command::SaveCheckpoint>) {
+                return save_checkpoint();
+            } else if constexpr (std::is_same_v<C, command::LoadCheckpoint>) {
+                return load_checkpoint(c.bytes);
+            } else if constexpr (std::is_same_v<C, command::RefreshSamples>) {
+                if (gan_) refresh_samples();
+            } else if constexpr (std::is_same_v<C, command::ShowMessage>) {
+                show_message(c.text, c.is_error);
+            }
+            return Status::success();
+        },
+        command);
+}
+
+Status Session::start() {
+    if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
+    running_ = true;
+    message_.clear();
+    return Status::success();
+}
+
+void Session::pause() {
+    if (running_) preview_dirty_ = true;  // show the samples of the exact step training stopped at
+    running_ = false;
+}
+
+void Session::reset() {
+    running_ = false;
+    adopt_model(std::make_unique<Gan>(gan_config_, config_.seed));
+    preset_label_ = config_.preset;
+    message_.clear();
+    if (data_ok_) error_.clear();  // a divergence message no longer applies
+}
+
+Status Session::step(int64_t count) {
+    if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
+    const int64_t target = gan_->step() + std::max<int64_t>(count, 0);  // finishing a begun one counts
+    bool finite = true;
+    while (finite && gan_->step() < target) {
+        StepStats done;
+        if (gan_->train_part(data_, &done)) finite = record_iteration(done);
+    }
+    note_progress(gan_->step(), gan_->epoch());
+    preview_dirty_ = true;
+    return finite ? Status::success() : Status::failure(error_);
+}
+
+Status Session::save_checkpoint() {
+    saved_checkpoint_.clear();
+    if (!gan_) return Status::failure("There is no model to save.");
+    if (gan_->mid_iteration()) finish_iteration();  // a checkpoint holds whole iterations only
+    saved_checkpoint_ = checkpoint_serialize(*gan_);
+    return Status::success();
+}
+
+Status Session::load_checkpoint(const std::vector<uint8_t>& bytes) {
+    std::unique_ptr<Gan> loaded;
+    Status status = checkpoint_load_new(bytes.data(), bytes.size(), &loaded);
+    if (status) {
+        // The checkpoint may hold another config: it has to fit the digits this session trains on.
+        const GanConfig& c = loaded->config();
+        if (data_ok_ && c.image_pixels != data_.pixels_per_image())
+            status = Status::failure("its model draws " + std::to_string(c.image_pixels) +
+                                     "-pixel images, but these digits have " +
+                                     std::to_string(data_.pixels_per_image()) + " pixels.");
+        else if (data_ok_ && c.batch_size > data_.count)
+            status = Status::failure("its batch size " + std::to_string(c.batch_size) + " is more than the " +
+                                     std::to_string(data_.count) + " digits loaded.");
+    }
+    if (!status) {
+        status.message = "Cannot load the checkpoint: " + status.message;
+        show_message(status.message, true);
+        return status;
+    }
+    running_ = false;
+    GanConfig preset;  // the label in the Training window: the preset's name, if it still fits
+    if (!gan_config_preset(config_.preset, &preset) ||
+        gan_config_to_json(preset) != gan_config_to_json(loaded->config()))
+        preset_label_ = "from checkpoint";
+    else
+        preset_label_ = config_.preset;
+    adopt_model(std::move(loaded));
+    if (data_ok_) error_.clear();  // a divergence message no longer applies
+    show_message("Loaded checkpoint: step " + std::to_string(gan_->step()), false);
+    return status;
+}
+
+void Session::show_message(std::string text, bool is_error) {
+    message_ = std::move(text);
+    message_is_error_ = is_error;
+}
+
+void Session::refresh_samples() {
+    // TrainNoUpdate: batch statistics like training, but the running statistics stay untouched,
+    // so looking at the samples never changes the model.
+    gan_->generate(const_view_of(grid_z_), view_of(samples_), BatchNormMode::TrainNoUpdate);
+    mark_samples_fresh();
+}
+
+// [SECTION] Session: training (the driver side)
+
+bool Session::train_part() {
+    assert(ready() && "Session::train_part: no data or no model");
+    StepStats done;
+    const bool completed = gan_->train_part(data_, &done);
+    note_progress(gan_->step(), gan_->epoch());
+    if (completed) record_iteration(done);
+    return completed;
+}
+
+void Session::finish_iteration() {
+    while (!train_part()) {
+    }
+}
+
+bool Session::record_iteration(const StepStats& stats) {
+    last_ = stats;
+    if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
+        running_ = false;
+        error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
+                 ". Press Reset to start over.";
+        return false;
+    }
+    history_.add(last_);
+    return true;
+}
+
+void Session::note_progress(int64_t step, int64_t epoch) {
+    step_ = step;
+    epoch_ = std::max<int64_t>(epoch, 0);
+}
+
+SessionStatus Session::status() const {
+    SessionStatus s;
+    s.step = gan_ ? step_ : 0;
+    s.epoch = gan_ ? epoch_ : 0;
+    s.last = last_;
+    s.threads = threads();
+    s.max_threads = max_threads();
+    s.running = running_;
+    s.ready = ready();
+    s.error = error_;
+    s.message = message_;
+    s.message_is_error = message_is_error_;
+    return s;
+}
+
+}  // namespace ganvas
