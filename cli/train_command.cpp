@@ -157,14 +157,10 @@ int train_run(const TrainArgs& args) {
     for (const ganvas::RecipeChange& c : recipe.timeline)
         std::printf("  at step %lld: %s = %s\n", (long long)c.step, c.key.c_str(), c.value.c_str());
     std::fflush(stdout);
-    auto gan = std::make_unique<ganvas::Gan>(config, uint64_t(seed));
+    auto gan = std::make_unique<ganvas::Gan>(recipe);  // follows the recipe's timeline itself
     Progress progress(steps, stderr_is_terminal());
     ganvas::StepStats stats;
     for (long long i = 0; i < steps; ++i) {
-        if (const ganvas::Status s = ganvas::gan_follow_recipe(*gan, recipe); !s) {
-            std::fprintf(stderr, "\nganvas train: %s\n", s.message.c_str());
-            return 1;
-        }
         stats = gan->train_step(data);
         std::fprintf(csv.get(), "%lld,%lld,%.6f,%.6f,%.6f,%.6f\n", (long long)stats.step, (long long)gan->epoch(),
                      stats.d_loss, stats.g_loss, stats.d_real, stats.d_fake);
@@ -191,7 +187,7 @@ int train_run(const TrainArgs& args) {
     const std::string png_path = out_dir + "/samples.png";
     const std::string ckpt_path = out_dir + "/checkpoint.safetensors";
     ganvas::Status s = png_write_grey(png_path, grid, 3);
-    const std::vector<uint8_t> ckpt = ganvas::checkpoint_serialize(*gan, recipe);
+    const std::vector<uint8_t> ckpt = ganvas::checkpoint_serialize(*gan);
     if (s) s = ganvas::file_write_all(ckpt_path, ckpt);
     if (!s) {
         std::fprintf(stderr, "ganvas train: %s\n", s.message.c_str());

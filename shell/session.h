@@ -3,7 +3,8 @@
 //
 // No GL, no ImGui, no SDL: a Session builds and runs anywhere the core does, so its scheduling
 // is unit-tested (tests/test_session.cpp). What it holds:
-//   the run's config + seed     SessionConfig (a plain struct; gan/recipe.h's Recipe replaces it)
+//   how a run starts            SessionConfig (data files, preset, seed, threads); the run itself
+//                               is the model's recipe (Gan::recipe(): config, seed, changes)
 //   the model and the data      a ganvas::Gan and the MNIST Dataset
 //   the history                 D/G loss, D(x), D(G(z)) per step, bounded (TrainingHistory)
 //   the grid                    64 z of (the model's seed, 0..63) (gan/streams.h: the same z as
@@ -45,8 +46,9 @@ constexpr int kGridGutter = 1;
 // Points each history series keeps (then neighbours are averaged in pairs).
 constexpr int kHistoryCapacity = 1024;
 
-// The run: where the digits are, which model, which seed, how many threads. A plain struct
-// until the settings' Recipe (core/gan/recipe.h) replaces it.
+// How a session starts: where the digits are, which preset, which seed, how many threads. The
+// run that follows is the model's recipe (Gan::recipe(), stored in its checkpoints): a loaded
+// checkpoint brings its own, with any settings changed along the way.
 struct SessionConfig {
     std::string images_path, labels_path;  // IDX files
     std::string preset = "seed";           // ganvas::gan_config_preset name

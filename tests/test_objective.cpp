@@ -115,77 +115,72 @@ TEST_CASE("The z of (seed, index) does not depend on what else is drawn", "[stre
     CHECK(content_hash_hex(reinterpret_cast<const uint8_t*>(single.data()), 400) == "a7e51e251d3146c0");
 }
 
-TEST_CASE("Live settings apply from the next iteration; network shapes are refused", "[gan][settings]") {
+TEST_CASE("Live settings change between iterations and are recorded; network shapes are refused",
+          "[gan][settings]") {
     Gan gan(seed_config(), 4), same(seed_config(), 4);
     gan.train_step(mnist());
     same.train_step(mnist());
-    GanConfig faster = seed_config();
-    faster.adam_g.lr = 1e-3f;
-    faster.d_steps = 2;
-    REQUIRE(gan.set_config(faster).ok);
+    REQUIRE(gan.change_setting("adam_g.lr", "0.001").ok);
+    REQUIRE(gan.change_setting("d_steps", "2").ok);
     CHECK(gan.config().d_steps == 2);
+    CHECK(gan.config().adam_g.lr == 0.001f);
     CHECK(gan.parts_per_iteration() == 6);
+    REQUIRE(gan.recipe().timeline.size() == 2);
+    CHECK(gan.recipe().timeline[0].step == 1);
     gan.train_step(mnist());
     same.train_step(mnist());
     CHECK(gan.generator().params != same.generator().params);
 
-    GanConfig wider = faster;
-    wider.g_hidden[0] = 64;
     const std::vector<uint8_t> before = checkpoint_serialize(gan);
-    Status s = gan.set_config(wider);
+    Status s = gan.change_setting("g_hidden", "64,256,512");
+    CHECK_THAT(s.message, Catch::Contains("reset-only"));
+    s = gan.change_setting("adam_d.lr", "-1");
     CHECK_FALSE(s.ok);
-    CHECK_THAT(s.message, Catch::Contains("g_hidden"));
-    GanConfig absurd = faster;
-    absurd.adam_d.lr = -1.0f;
-    CHECK_FALSE(gan.set_config(absurd).ok);
-    CHECK(checkpoint_serialize(gan) == before);  // refusals change nothing
+    s = gan.change_setting("objective", "no-such-objective");
+    CHECK_FALSE(s.ok);
+    CHECK(checkpoint_serialize(gan) == before);  // refusals change nothing, recipe included
     StepStats done;
     gan.train_part(mnist(), &done);
-    s = gan.set_config(seed_config());
+    s = gan.change_setting("adam_g.lr", "0.0002");
     CHECK_THAT(s.message, Catch::Contains("between iterations"));
     while (!gan.train_part(mnist(), &done)) {
     }
-    CHECK(gan.config().d_steps == 2);
+    CHECK(gan.config().adam_g.lr == 0.001f);
 }
 
-TEST_CASE("A recipe's timeline replays: straight, and resumed from a checkpoint before the change",
+TEST_CASE("A recipe replays: changes made live, a recipe given up front, and resumed from a checkpoint",
           "[gan][recipe]") {
-    Recipe recipe = recipe_of(seed_config(), 11);
-    REQUIRE(recipe_add_change(&recipe, 3, "adam_g.lr", "0.001").ok);
-    REQUIRE(recipe_add_change(&recipe, 3, "d_steps", "2").ok);
-    REQUIRE(recipe_add_change(&recipe, 5, "adam_d.beta1", "0.9").ok);
-
-    // By hand: set_config at steps 3 and 5.
-    Gan by_hand(seed_config(), 11);
+    // Live: changes made with change_setting at steps 3 and 5.
+    Gan live(seed_config(), 11);
     for (int i = 0; i < 7; ++i) {
-        if (i == 3 || i == 5) REQUIRE(by_hand.set_config(recipe_config_at(recipe, i)).ok);
-        by_hand.train_step(mnist());
+        if (i == 3) {
+            REQUIRE(live.change_setting("adam_g.lr", "0.001").ok);
+            REQUIRE(live.change_setting("d_steps", "2").ok);
+        }
+        if (i == 5) REQUIRE(live.change_setting("adam_d.beta1", "0.9").ok);
+        live.train_step(mnist());
     }
-    CHECK(by_hand.config().d_steps == 2);
-    CHECK(by_hand.config().adam_d.beta1 == 0.9f);
+    CHECK(live.config().d_steps == 2);
+    CHECK(live.config().adam_d.beta1 == 0.9f);
+    REQUIRE(live.recipe().timeline.size() == 3);
 
-    // Followed: the same bits.
-    Gan followed(recipe.config, recipe.seed);
-    std::vector<uint8_t> at_two;
+    // Up front: the same recipe, followed by the Gan itself; the same bits.
+    Gan replayed(live.recipe());
+    std::vector<uint8_t> at_three;
     for (int i = 0; i < 7; ++i) {
-        REQUIRE(gan_follow_recipe(followed, recipe).ok);
-        followed.train_step(mnist());
-        if (followed.step() == 2) at_two = checkpoint_serialize(followed, recipe);
+        replayed.train_step(mnist());
+        if (replayed.step() == 3) at_three = checkpoint_serialize(replayed);
     }
-    CHECK(checkpoint_serialize(followed, recipe) == checkpoint_serialize(by_hand, recipe));
+    CHECK(checkpoint_serialize(replayed) == checkpoint_serialize(live));
 
-    // Resumed from step 2: the checkpoint carries the recipe, whose changes still lie ahead.
+    // Resumed at step 3, where changes apply: the checkpoint's recipe carries those ahead.
     std::unique_ptr<Gan> resumed;
-    Recipe loaded;
-    REQUIRE(checkpoint_load_new(at_two.data(), at_two.size(), &resumed, &loaded).ok);
-    REQUIRE(loaded.timeline.size() == 3);
-    while (resumed->step() < 7) {
-        REQUIRE(gan_follow_recipe(*resumed, loaded).ok);
-        resumed->train_step(mnist());
-    }
-    CHECK(checkpoint_serialize(*resumed, loaded) == checkpoint_serialize(by_hand, recipe));
-    // Without following it, the run differs: the timeline matters.
-    Gan ignored(recipe.config, recipe.seed);
+    REQUIRE(checkpoint_load_new(at_three.data(), at_three.size(), &resumed).ok);
+    CHECK(resumed->config().d_steps == 2);  // in effect once 3 steps are done
+    while (resumed->step() < 7) resumed->train_step(mnist());
+    CHECK(checkpoint_serialize(*resumed) == checkpoint_serialize(live));
+    // Without the timeline the run differs: it matters.
+    Gan ignored(seed_config(), 11);
     for (int i = 0; i < 7; ++i) ignored.train_step(mnist());
-    CHECK(ignored.generator().params != by_hand.generator().params);
+    CHECK(ignored.generator().params != live.generator().params);
 }

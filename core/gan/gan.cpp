@@ -22,21 +22,25 @@ void lap(std::chrono::steady_clock::time_point& mark, double& bucket) {
 }
 }  // namespace
 
-Gan::Gan(const GanConfig& config, uint64_t seed)
-    : config_(config),
-      objective_(objective_find(config.objective)),
-      seed_(seed),
-      g_(generator_layers(config)),
-      d_(discriminator_layers(config)),
-      noise_rng_(seed, streams::kNoise),
-      data_rng_(seed, streams::kData) {
-    assert(gan_config_validate(config).ok && objective_ && config.d_steps >= 1 &&
+Gan::Gan(const GanConfig& config, uint64_t seed) : Gan(recipe_of(config, seed)) {}
+
+Gan::Gan(const Recipe& recipe)
+    : recipe_(recipe),
+      config_(recipe.config),
+      objective_(objective_find(recipe.config.objective)),
+      seed_(recipe.seed),
+      g_(generator_layers(recipe.config)),
+      d_(discriminator_layers(recipe.config)),
+      noise_rng_(recipe.seed, streams::kNoise),
+      data_rng_(recipe.seed, streams::kData) {
+    assert(gan_config_validate(config_).ok && objective_ && config_.d_steps >= 1 &&
            "Gan: validate the config first (gan_config_validate)");
-    Rng init_rng(seed, streams::kInit);
+    Rng init_rng(seed_, streams::kInit);
     sequential_init_default(g_, init_rng);
     sequential_init_default(d_, init_rng);
     adam_g_.reset(g_.params.size());
     adam_d_.reset(d_.params.size());
+    follow_recipe();  // changes at step 0
 }
 
 void Gan::draw_d_inputs(const Dataset& data) {
@@ -84,6 +88,7 @@ bool Gan::train_part(const Dataset& data, StepStats* completed) {
         part_ = 0;
         step_ += 1;
         timings_.steps += 1;
+        follow_recipe();
         pending_.step = step_;
         *completed = pending_;
         return true;
@@ -114,6 +119,7 @@ StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstM
     g_step_backward();
     step_ += 1;
     timings_.steps += 1;
+    follow_recipe();
     stats.step = step_;
     return stats;
 }
@@ -202,13 +208,29 @@ Status Gan::set_config(const GanConfig& next) {
     return Status::success();
 }
 
-Status gan_follow_recipe(Gan& gan, const Recipe& recipe) {
+void Gan::follow_recipe() {
     bool changes_now = false;
-    for (const RecipeChange& c : recipe.timeline) changes_now = changes_now || c.step == gan.step();
-    if (!changes_now) return Status::success();
-    const Status s = gan.set_config(recipe_config_at(recipe, gan.step()));
-    if (!s) return Status::failure("recipe, at step " + std::to_string(gan.step()) + ": " + s.message);
+    for (const RecipeChange& c : recipe_.timeline) changes_now = changes_now || c.step == step_;
+    if (!changes_now) return;
+    const Status s = set_config(recipe_config_at(recipe_, step_));
+    assert(s.ok && "Gan: a recipe's timeline changes live settings only (recipe_add_change checks)");
+    (void)s;
+}
+
+Status Gan::change_setting(const std::string& key, const std::string& text) {
+    if (mid_iteration()) return Status::failure("settings change between iterations: finish this one first");
+    Recipe next = recipe_;
+    Status s = recipe_add_change(&next, step_, key, text);
+    if (s) s = set_config(recipe_config_at(next, step_));
+    if (s) recipe_ = std::move(next);
     return s;
+}
+
+void Gan::set_step(int64_t step) {
+    step_ = step;
+    const Status s = set_config(recipe_config_at(recipe_, step));
+    assert(s.ok && "Gan::set_step: the recipe's config at that step is invalid");
+    (void)s;
 }
 
 void Gan::set_trainer_state(const TrainerState& state) {

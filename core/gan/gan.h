@@ -64,6 +64,11 @@ class Gan {
 public:
     // config must pass gan_config_validate.
     Gan(const GanConfig& config, uint64_t seed);
+    // A run made by a recipe (gan/recipe.h): Gan(recipe.config, recipe.seed), and once S
+    // iterations are done the timeline's changes at step S apply (before iteration S + 1), so
+    // config() is always recipe_config_at(recipe(), step()). recipe.config must be valid and the
+    // timeline as recipe_add_change builds it (live settings only).
+    explicit Gan(const Recipe& recipe);
     // Not copyable: between the parts of an iteration it holds pointers into its own caches
     // (a copy's would point into the original's). Moving is safe: the pointers are into heap
     // buffers, which a move hands over.
@@ -116,11 +121,15 @@ public:
     const Objective& objective() const { return *objective_; }
 
     const GanConfig& config() const { return config_; }
-    // Changes the settings that do not change the networks (learning rates, betas, D steps,
-    // objective, batch size) from the next iteration on, as a recipe's timeline does mid-run.
-    // Refused, with the setting named and *this unchanged, when next is invalid, when it
-    // changes the networks (latent size, widths, slope: those need a new Gan) or mid-iteration.
-    Status set_config(const GanConfig& next);
+    // The run's recipe: the config at step 0, the seed and every change made since (and any
+    // still ahead, for a replayed recipe). Checkpoints store it; replaying it gives these bits.
+    const Recipe& recipe() const { return recipe_; }
+    // Changes a live setting (learning rates, betas, eps, D steps, objective) from the next
+    // iteration on and records it in the recipe at the current step, as a settings widget does.
+    // `text` as settings_set_text takes it ("0.0001", "2", "bce"). Refused with the reason, and
+    // nothing changed, for unknown or reset-only keys, bad values, mid-iteration, or a step
+    // before the recipe's last change.
+    Status change_setting(const std::string& key, const std::string& text);
     uint64_t seed() const { return seed_; }
     int64_t step() const { return step_; }
     int64_t epoch() const { return sampler_.epoch(); }
@@ -132,7 +141,8 @@ public:
     AdamState& adam_d() { return adam_d_; }
     const AdamState& adam_g() const { return adam_g_; }
     const AdamState& adam_d() const { return adam_d_; }
-    void set_step(int64_t step) { step_ = step; }
+    // For checkpoint loading: `step` iterations are done (the config becomes the recipe's at step).
+    void set_step(int64_t step);
     TrainerState trainer_state() const { return {noise_rng_.state(), data_rng_.state(), sampler_.state()}; }
     // state must be valid (see BatchSampler(const BatchSamplerState&, int)).
     void set_trainer_state(const TrainerState& state);
@@ -140,6 +150,11 @@ public:
     void reset_timings() { timings_ = StepTimings{}; }
 
 private:
+    void follow_recipe();                     // the recipe's changes at step_, once it is reached
+    // Takes the live settings of `next` from the next iteration on; refuses, with the setting
+    // named and nothing changed, an invalid config, one that changes the networks (latent size,
+    // widths, slope) and mid-iteration.
+    Status set_config(const GanConfig& next);
     void draw_d_inputs(const Dataset& data);  // real_ and z_d_ for the next D step
     void draw_g_inputs();                     // z_g_ for the G step
     // The parts of an iteration (see train_part).
@@ -148,6 +163,7 @@ private:
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
 
+    Recipe recipe_;
     GanConfig config_;
     const Objective* objective_;
     uint64_t seed_;
@@ -171,12 +187,5 @@ private:
     // generate()/discriminate() caches, kept apart from training's.
     SequentialCache g_preview_cache_, d_preview_cache_;
 };
-
-// Follows a recipe's timeline: when the recipe changes settings at gan.step() (that many steps
-// done), applies the config in effect from then on (Gan::set_config). Call it before every
-// iteration - the CLI, the page and a resumed checkpoint all replay a run this way. The recipe
-// must be the Gan's (its config at step 0 and seed); an error means the recipe asks for a change
-// the Gan cannot make (its message names the setting), and the Gan is unchanged.
-Status gan_follow_recipe(Gan& gan, const Recipe& recipe);
 
 }  // namespace ganvas

@@ -58,12 +58,9 @@ void add_rng(std::vector<SafetensorsEntry>& entries, const std::string& name, co
 
 }  // namespace
 
-std::vector<uint8_t> checkpoint_serialize(const Gan& gan) { return checkpoint_serialize(gan, recipe_of(gan.config(), gan.seed())); }
-
-std::vector<uint8_t> checkpoint_serialize(const Gan& gan, const Recipe& recipe) {
+std::vector<uint8_t> checkpoint_serialize(const Gan& gan) {
     assert(!gan.mid_iteration() && "checkpoint_serialize: finish the half-done iteration first");
-    assert(recipe.seed == gan.seed() && gan_config_to_json(recipe_config_at(recipe, gan.step())) == gan_config_to_json(gan.config()) &&
-           "checkpoint_serialize: the recipe is not this Gan's (seed, or config at its step)");
+    const Recipe& recipe = gan.recipe();
     std::vector<SafetensorsEntry> entries;
     add_network(entries, kNetNames[0], gan.generator(), gan.adam_g());
     add_network(entries, kNetNames[1], gan.discriminator(), gan.adam_d());
@@ -331,13 +328,12 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
     s = read_metadata(file, &recipe, &step);
     if (!s) return s;
     const GanConfig config = recipe_config_at(recipe, step);
-    const uint64_t seed = recipe.seed;
 
     if (model_bytes(config) > file.data_size)
         return Status::failure("the checkpoint's config needs " + std::to_string(model_bytes(config)) +
                                " bytes of weights but the file holds only " + std::to_string(file.data_size) +
                                ": the file is incomplete or its config does not belong to it");
-    auto staged = std::make_unique<Gan>(config, seed);  // fresh: what absent groups keep
+    auto staged = std::make_unique<Gan>(recipe);  // fresh: what absent groups keep
     TrainerState trainer = staged->trainer_state();
     std::map<std::string, Expected> table = expected_tensors(*staged, &trainer);
     for (const SafetensorsTensor& t : file.tensors) {

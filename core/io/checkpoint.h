@@ -37,9 +37,7 @@ namespace ganvas {
 constexpr int kCheckpointFormatVersion = 1;
 
 // The Gan must not be mid-iteration (Gan::mid_iteration(): finish it with train_half_step).
-// The recipe must be the Gan's: its seed, replaying to the Gan's config at the Gan's step.
-std::vector<uint8_t> checkpoint_serialize(const Gan& gan, const Recipe& recipe);
-// The same with recipe_of(gan.config(), gan.seed()): no changes recorded.
+// The metadata holds gan.recipe().
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
 
 // Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor;
