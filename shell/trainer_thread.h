@@ -11,9 +11,10 @@
 //   trainer -> UI:  finished iterations (StepStats), the step and epoch, a fresh sample batch,
 //                   whether the run diverged                                  (take())
 // park() returns only once the trainer is idle between parts of a step (Gan::train_part); from then until resume()
-// the UI thread may use the model freely (save, load, reset, sample, set_threads). Only one
-// thread ever computes at a time, so the core's GEMM pool (core/base/parallel.h), which serves one
-// caller at a time, is shared safely.
+// the UI thread may use the model freely (save, load, reset, sample, set_threads). The trainer
+// computes on the process's default GEMM pool (core/base/parallel.h); the UI thread samples
+// only while the trainer is parked, and if it ever multiplies while the trainer holds the pool,
+// its products simply run on its own thread (same bits), never racing the trainer's.
 // A run whose loss stops being finite parks itself and reports `diverged`.
 #pragma once
 
