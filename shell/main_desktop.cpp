@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app.h"
+#include "gan/settings.h"
 #include "base/file_io.h"
 #include "window.h"
 
@@ -35,6 +36,8 @@ struct Options {
     std::string assets_dir = GANVAS_DEFAULT_ASSETS_DIR;
     std::string screenshot;
     std::string checkpoint;
+    std::string preset = "seed";
+    std::vector<std::string> sets;
     uint64_t seed = 1;
     int threads = 0;            // 0: the session's default
     bool start = false;
@@ -48,6 +51,12 @@ struct Options {
 int parse_options(int argc, char** argv, Options* out) {
     CLI::App cli{"The Ganvas desktop window: a GAN training live on MNIST.", "ganvas-desktop"};
     cli.add_option("--assets", out->assets_dir, "folder holding the MNIST IDX files")->capture_default_str();
+    cli.add_option("--preset", out->preset, "the model's preset (seed: the user's PyTorch program)")
+        ->capture_default_str()
+        ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
+    cli.add_option("--set", out->sets, "set one setting, as `ganvas train --set` (repeatable; `ganvas train --help` lists them)")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
     cli.add_option("--seed", out->seed, "seed of the model (weights, noise, data order)")->capture_default_str();
     cli.add_option("--threads", out->threads, "threads a training step uses (default: every core but one)")
         ->check(CLI::Range(1, 1024));
@@ -62,6 +71,14 @@ int parse_options(int argc, char** argv, Options* out) {
     } catch (const CLI::ParseError& e) {
         return cli.exit(e) == 0 ? 0 : 2;  // prints the help, or what was wrong
     }
+    ganvas::GanConfig check;  // refuse a bad --set here, with the command line's rules
+    ganvas::gan_config_preset(out->preset, &check);
+    for (const std::string& assignment : out->sets)
+        if (const ganvas::Status s = ganvas::settings_set_assignment(&check, assignment); !s) {
+            std::fprintf(stderr, "ganvas-desktop: --set %s: %s\nRun with --help for more information.\n", assignment.c_str(),
+                         s.message.c_str());
+            return 2;
+        }
     return -1;
 }
 
@@ -108,6 +125,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     ganvas::AppConfig config = ganvas::app_config_for_assets_dir(options.assets_dir);
+    config.preset = options.preset;
+    config.sets = options.sets;
     config.seed = options.seed;
     config.threads = options.threads;
     ganvas::App app(config);

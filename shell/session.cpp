@@ -7,6 +7,7 @@
 
 #include "base/parallel.h"
 #include "gan/streams.h"
+#include "gan/settings.h"
 #include "io/checkpoint.h"
 #include "trainer_thread.h"
 
@@ -63,6 +64,12 @@ Session::Session(const SessionConfig& config) : config_(config), preset_label_(c
     if (!gan_config_preset(config_.preset, &gan_config_)) {
         error_ = "Unknown model preset '" + config_.preset + "'.";
         return;
+    }
+    for (const std::string& assignment : config_.sets) {
+        if (Status set = settings_set_assignment(&gan_config_, assignment); !set) {
+            error_ = "Cannot set " + assignment + ": " + set.message;
+            return;
+        }
     }
     if (Status valid = gan_config_validate(gan_config_); !valid) {
         error_ = "Model preset '" + config_.preset + "' is invalid: " + valid.message;
@@ -156,7 +163,7 @@ void Session::pause() {
 void Session::reset() {
     running_ = false;
     adopt_model(std::make_unique<Gan>(gan_config_, config_.seed));
-    preset_label_ = config_.preset;
+    preset_label_ = config_.sets.empty() ? config_.preset : config_.preset + " (changed)";
     message_.clear();
     if (data_ok_) error_.clear();  // a divergence message no longer applies
 }

@@ -52,6 +52,7 @@ constexpr int kHistoryCapacity = 1024;
 struct SessionConfig {
     std::string images_path, labels_path;  // IDX files
     std::string preset = "seed";           // ganvas::gan_config_preset name
+    std::vector<std::string> sets;         // "key=value" settings applied onto the preset (gan/settings.h)
     uint64_t seed = 1;
     int threads = 0;  // threads a training step uses (core/base/parallel.h); 0: session_default_threads()
 };

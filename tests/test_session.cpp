@@ -304,3 +304,21 @@ TEST_CASE("The history stays bounded and keeps the means", "[session]") {
     CHECK(times.quantile(0.5) == Approx(300 - kFrameWindow + kFrameWindow / 2));
     CHECK(times.quantile(0.95) == Approx(300 - kFrameWindow + 114));
 }
+
+TEST_CASE("Settings given at start (--set) shape the session's model; a bad one is an error, not a crash",
+          "[session][settings]") {
+    SessionConfig c = test_config();
+    c.sets = {"adam_g.lr=0.001", "g_hidden=64,128,256"};
+    Session session(c);
+    REQUIRE(session.ready());
+    CHECK(session.gan_config().adam_g.lr == 0.001f);
+    CHECK(session.gan_config().g_hidden == std::vector<int>{64, 128, 256});
+    CHECK(session.preset_label() == "seed (changed)");
+    REQUIRE(session.apply(command::Reset{}).ok);
+    CHECK(session.gan_config().g_hidden == std::vector<int>{64, 128, 256});  // Reset keeps them
+
+    c.sets = {"batch_size=1"};
+    Session refused(c);
+    CHECK_FALSE(refused.ready());
+    CHECK_THAT(refused.status().error, Catch::Contains("batch_size"));
+}
