@@ -19,11 +19,9 @@
 // display refresh (kVsyncAllowanceSeconds: up to that the browser may just be waiting for vsync)
 // until compute takes kTrainFrameShare of it, at most kMaxTrainSliceSeconds. Only time outside
 // the compute counts, so slow steps never grow their own budget. Quarter steps (~5 ms in wasm)
-// fill a 12 ms slice closely (with half steps of ~10 ms, a frame's work often ran past 16.7 ms:
-// 24-26 ms p95 in headless Chromium, 19-22 ms with quarters). kTrainFrameShare 0.8: where drawing
-// is slow anyway (software WebGL at 1280x800 draws for ~25 ms), training gets 4x the slowness
-// beyond vsync: the headless browser test reached step 600 in 46 s at 0.5; on a real GPU nothing
-// is slow and the slice stays at its minimum.
+// fill a 12 ms slice closely. kTrainFrameShare 0.8: where drawing is slow anyway, training gets
+// 4x the slowness beyond vsync; on a real GPU nothing is slow and the slice stays at its
+// minimum. (The measurements behind these numbers: README, "A smooth page".)
 //
 // Frame times: status() reports the median and 95th percentile of the last kFrameWindow frame
 // intervals (the time between the starts of consecutive frames, what a viewer sees), and of the

@@ -2,9 +2,9 @@
 //
 // The only file pair in the shell that knows GL from GLES: natively a desktop OpenGL 3.3
 // core context with GLSL "#version 330 core", in the browser WebGL2 (GLES 3.0) with
-// "#version 300 es". Everything above it (app.cpp, the two main loops) is identical code.
+// "#version 300 es". Everything above it (app.cpp, ui/, the two main loops) is identical code.
 //
-// A frame is: window_poll_events() -> window_begin_frame() -> ImGui calls -> window_end_frame().
+// A frame is: Window::poll_events() -> begin_frame() -> ImGui calls -> end_frame().
 #pragma once
 
 #include <cstdint>

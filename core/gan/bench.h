@@ -2,7 +2,7 @@
 // the raw GEMM rate of the build's kernel at the model's shapes.
 //
 // One implementation for every front end: `ganvas bench` natively, the same code under node
-// (build/wasm/bench/ganvas_bench.js) and in the page (window.ganvas.bench()).
+// (build/wasm/cli/ganvas_bench.js) and in the page (window.ganvas.bench()).
 // Figures are medians over trials after a warm-up, because the machines we run on are shared.
 #pragma once
 
