@@ -8,11 +8,15 @@ Runs the seed's program as its users run it (SEED.md): its modules with in-place
 D step + G step, on data already in memory (random values in [-1, 1]; the loader is not timed),
 with Debian's python3-torch on OpenBLAS, one thread by default: 20 warm-up iterations, then
 trials of 300 timed iterations. Prints one JSON line like `ganvas bench --json`:
-{"config": "pytorch-seed", "batch", "threads", "iters_per_sec" (median of trials)}.
+{"config": "pytorch-seed", "batch", "threads" (cores used: the larger of torch's intra-op
+threads and OPENBLAS_NUM_THREADS), "torch_threads", "blas_threads", "iters_per_sec" (median of
+trials)}. On several cores, give the cores to OpenBLAS or to torch, not both: here both on two
+cores ran at 20 it/s, OpenBLAS alone at 73 (scripts/bench.sh tries both and keeps the faster).
 Short trials or out-of-place activations flatter Ganvas: keep these defaults for comparisons.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -62,7 +66,9 @@ def main():
         for i in range(args.steps):
             step(i)
         rates.append(args.steps / (time.perf_counter() - t0))
-    print(json.dumps({"config": "pytorch-seed", "batch": b, "threads": args.threads,
+    blas = int(os.environ.get("OPENBLAS_NUM_THREADS", "0") or 0)
+    print(json.dumps({"config": "pytorch-seed", "batch": b, "threads": max(args.threads, blas),
+                      "torch_threads": args.threads, "blas_threads": blas,
                       "iters_per_sec": round(statistics.median(rates), 2)}))
 
 
