@@ -164,7 +164,7 @@ TEST_CASE("Half steps give exactly the bits of whole steps", "[determinism]") {
 }
 
 TEST_CASE("Parts (quarter steps) give exactly the bits of whole steps, in any mix", "[determinism]") {
-    // The one-thread page trains in parts inside each frame's budget (shell/app.cpp).
+    // The one-thread page trains in parts inside each frame's budget (shell/driver.cpp).
     Gan whole(seed_config(), 6), parts(seed_config(), 6);
     for (int i = 0; i < 5; ++i) {
         const StepStats from_whole = whole.train_step(mnist());
