@@ -72,30 +72,10 @@ void pack_a(int mc, int kc, const float* a, int lda, Op op, int mr, float* out) 
 }
 
 // Packs rows [0, kc) x cols [0, nc) of op(B) into panels of `nr` columns: panel p holds
-// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero.
+// op(B)[kk][p*nr + j] at out[p*nr*kc + kk*nr + j]; missing columns are zero. That is pack_a
+// of op(B)^T (nc rows, kc columns): the same copies, with the transposition flipped.
 void pack_b(int kc, int nc, const float* b, int ldb, Op op, int nr, float* out) {
-    for (int p = 0; p < nc; p += nr) {
-        const int cols = std::min(nr, nc - p);
-        if (op == Op::None) {
-            for (int kk = 0; kk < kc; ++kk) std::memcpy(out + kk * nr, b + size_t(kk) * ldb + p, sizeof(float) * cols);
-        } else {
-            // op(B)[kk][j] = b[j][kk]: transpose 4x4 blocks, then the ragged edges one by one.
-            const int cols4 = cols & ~3, kc4 = kc & ~3;
-            for (int j = 0; j < cols4; j += 4) {
-                const float* r0 = b + size_t(p + j) * ldb;
-                for (int kk = 0; kk < kc4; kk += 4)
-                    transpose_4x4(r0 + kk, r0 + ldb + kk, r0 + 2 * size_t(ldb) + kk, r0 + 3 * size_t(ldb) + kk,
-                                  out + kk * nr + j, nr);
-            }
-            for (int j = 0; j < cols; ++j) {
-                const float* src = b + size_t(p + j) * ldb;
-                for (int kk = (j < cols4 ? kc4 : 0); kk < kc; ++kk) out[kk * nr + j] = src[kk];
-            }
-        }
-        for (int j = cols; j < nr; ++j)
-            for (int kk = 0; kk < kc; ++kk) out[kk * nr + j] = 0.0f;
-        out += size_t(nr) * kc;
-    }
+    pack_a(nc, kc, b, ldb, op == Op::None ? Op::Transpose : Op::None, nr, out);
 }
 
 // [SECTION] The driver: one thread's product, then the split over threads.
