@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gan/sampler.h"
+#include "gan/settings.h"
 #include "gan/streams.h"
 #include "nn/loss.h"
 
@@ -191,20 +192,14 @@ void Gan::g_step_backward() {
 }
 
 Status Gan::set_config(const GanConfig& next) {
-    const Status valid = gan_config_validate(next);
+    const Status valid = gan_config_validate(next);  // the table: ranges, and the objective's name
     if (!valid) return valid;
-    const char* fixed = next.latent_dim != config_.latent_dim       ? "latent_dim"
-                        : next.g_hidden != config_.g_hidden         ? "g_hidden"
-                        : next.d_hidden != config_.d_hidden         ? "d_hidden"
-                        : next.image_pixels != config_.image_pixels ? "image_pixels"
-                        : !(next.leaky_slope == config_.leaky_slope) ? "leaky_slope"
-                                                                     : nullptr;
-    if (fixed) return Status::failure(std::string(fixed) + " shapes the networks: it applies on reset, with a new model");
-    const Objective* objective = objective_find(next.objective);
-    if (!objective) return Status::failure("objective: no objective is called '" + next.objective + "'");
+    for (const Setting& setting : settings_list())   // what the table calls reset-only stays
+        if (setting.scope == SettingScope::Reset && settings_get_text(next, setting) != settings_get_text(config_, setting))
+            return Status::failure(setting.key + " is reset-only: it applies on reset, with a new model");
     if (mid_iteration()) return Status::failure("settings change between iterations: finish this one first");
     config_ = next;
-    objective_ = objective;
+    objective_ = objective_find(next.objective);
     return Status::success();
 }
 

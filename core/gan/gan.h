@@ -152,8 +152,8 @@ public:
 private:
     void follow_recipe();                     // the recipe's changes at step_, once it is reached
     // Takes the live settings of `next` from the next iteration on; refuses, with the setting
-    // named and nothing changed, an invalid config, one that changes the networks (latent size,
-    // widths, slope) and mid-iteration.
+    // named and nothing changed, an invalid config, one that changes a reset-only setting
+    // (gan/settings.h: shapes, batch size, slope) and mid-iteration.
     Status set_config(const GanConfig& next);
     void draw_d_inputs(const Dataset& data);  // real_ and z_d_ for the next D step
     void draw_g_inputs();                     // z_g_ for the G step
