@@ -258,7 +258,7 @@ bool parse_decimal(const std::string& text, uint64_t max, uint64_t* out) {
     return true;
 }
 
-Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step) {
+Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step, bool* has_recipe) {
     const std::string* format = file.metadata_value("format");
     if (!format)
         return Status::failure("the file has no __metadata__ \"format\": it is a safetensors file but not a Ganvas checkpoint "
@@ -289,6 +289,7 @@ Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step)
     // Files written before recipes (and by PyTorch) have only config and seed: a recipe of
     // those with no changes. A recipe must agree with them.
     const std::string* recipe_json = file.metadata_value("recipe");
+    *has_recipe = recipe_json != nullptr;
     if (!recipe_json) {
         *recipe = recipe_of(config, seed);
         return Status::success();
@@ -319,13 +320,15 @@ uint64_t model_bytes(const GanConfig& config) {
 
 }  // namespace
 
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe_out) {
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe_out,
+                           bool* has_recipe_out) {
     SafetensorsFile file;
     Status s = safetensors_parse(bytes, size, &file);
     if (!s) return s;
     Recipe recipe;
     int64_t step = 0;
-    s = read_metadata(file, &recipe, &step);
+    bool has_recipe = false;
+    s = read_metadata(file, &recipe, &step, &has_recipe);
     if (!s) return s;
     const GanConfig config = recipe_config_at(recipe, step);
 
@@ -376,12 +379,13 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
     staged->set_step(step);
     *out = std::move(staged);
     if (recipe_out) *recipe_out = std::move(recipe);
+    if (has_recipe_out) *has_recipe_out = has_recipe;
     return Status::success();
 }
 
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe) {
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe, bool* has_recipe) {
     std::unique_ptr<Gan> loaded;
-    const Status s = checkpoint_load_new(bytes, size, &loaded, recipe);
+    const Status s = checkpoint_load_new(bytes, size, &loaded, recipe, has_recipe);
     if (s) *gan = std::move(*loaded);
     return s;
 }

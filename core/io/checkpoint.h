@@ -41,15 +41,17 @@ constexpr int kCheckpointFormatVersion = 1;
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
 
 // Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor;
-// the run's recipe into *recipe when it is not null.
+// the run's recipe into *recipe when it is not null, and into *has_recipe whether the file
+// carried a Ganvas recipe (false: a foreign file, e.g. PyTorch's, which a link cannot rebuild).
 // Everything is validated before *out is touched - the container (safetensors_parse), the
 // metadata, each tensor's name, dtype and shape against what the config needs, missing tensors,
 // incomplete groups, non-finite values and impossible ones (negative variances, counters, a
 // sampler order that is not a permutation) - and an error says which tensor and what to do.
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe = nullptr);
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe = nullptr,
+                           bool* has_recipe = nullptr);
 // The same, replacing *gan (config, seed, weights, optimiser, streams, step) on success and
 // leaving it untouched on any error.
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe = nullptr);
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe = nullptr, bool* has_recipe = nullptr);
 
 // FNV-1a 64-bit of bytes, printed as 16 hex digits: the content hash the CLI reports.
 std::string content_hash_hex(const uint8_t* bytes, size_t size);
