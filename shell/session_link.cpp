@@ -12,34 +12,18 @@
 #include "base/hash.h"
 #include "base/parallel.h"
 #include "gan/sampler.h"
+#include "gan/streams.h"
+#include "io/generator_file.h"
 #include "session.h"
 #include "trainer_thread.h"
-
-#if __has_include("io/generator_file.h")
-#include "io/generator_file.h"
-#define GANVAS_HAVE_GENERATOR_FILE 1
-#endif
 
 namespace ganvas {
 
 // [SECTION] Explore-only models
 
-#if GANVAS_HAVE_GENERATOR_FILE
 struct Session::ExploreModel {
     GeneratorModel model;
 };
-#else
-struct Session::ExploreModel {
-    struct {  // the fields of io/generator_file.h's GeneratorModel that the session reads
-        GanConfig config;
-        Recipe recipe;
-        bool has_recipe = false;
-        int64_t step = 0;
-        uint64_t data_hash = 0;
-        Sequential generator;
-    } model;
-};
-#endif
 
 namespace {
 
@@ -66,7 +50,6 @@ Status check_digit(const LinkZ& z, const LinkBatchNorm& bn, int latent_dim) {
 }  // namespace
 
 Status Session::load_generator(const std::vector<uint8_t>& bytes) {
-#if GANVAS_HAVE_GENERATOR_FILE
     auto loaded = std::make_shared<ExploreModel>();
     Status status = generator_model_load(bytes.data(), bytes.size(), &loaded->model);
     const GeneratorModel& g = loaded->model;
@@ -83,7 +66,7 @@ Status Session::load_generator(const std::vector<uint8_t>& bytes) {
     explore_ = std::move(loaded);
     model_has_recipe_ = g.has_recipe;
     gan_config_ = g.config;
-    model_seed_ = g.has_recipe ? g.recipe.seed : config_.seed;
+    model_seed_ = g.recipe.seed;  // a file without a recipe: a recipe of its config and seed
     preset_label_ = "explore-only generator";
     grid_z_.resize(kGridCount, gan_config_.latent_dim);
     sample_z_rows(model_seed_, 0, view_of(grid_z_));
@@ -97,10 +80,6 @@ Status Session::load_generator(const std::vector<uint8_t>& bytes) {
     show_message("Loaded an explore-only generator (step " + std::to_string(g.step) + "): Reset starts a run of your own.",
                  false);
     return status;
-#else
-    (void)bytes;
-    return Status::failure("This build reads no generator files yet.");
-#endif
 }
 
 void Session::refresh_explore_samples() {
@@ -116,8 +95,7 @@ const Sequential& Session::shown_generator() const {
 }
 
 Recipe Session::current_recipe() const {
-    if (explore_)  // a file without a recipe gets a stand-in of its config (drawn, never shared)
-        return explore_->model.has_recipe ? explore_->model.recipe : recipe_of(gan_config_, model_seed_);
+    if (explore_) return explore_->model.recipe;  // without has_recipe a stand-in: drawn, never shared
     return gan_ ? gan_->recipe() : recipe_of(gan_config_, model_seed_);
 }
 
