@@ -2,6 +2,8 @@
 #include "app.h"
 
 #include <chrono>
+#include <cinttypes>
+#include <cstdio>
 
 namespace ganvas {
 
@@ -47,6 +49,49 @@ void App::upload_grid(const GreyImage& grid, RgbaTexture* texture) {
     texture->upload(rgba_.data(), grid.width, grid.height);
 }
 
+void App::upload_explorer() {
+    if (!session_.digit_selected()) return;
+    if (session_.digit_version() != uploaded_digit_) {
+        const std::vector<float>& pixels = session_.digit_pixels();
+        image_tile_grid(ConstMatrixView(pixels.data(), 1, int(pixels.size())), kDigitSide, 1, 0, &grid_);
+        upload_grid(grid_, &digit_texture_);
+        uploaded_digit_ = session_.digit_version();
+    }
+    const LinkBatchNorm& bn = session_.digit_bn();
+    const bool same_bn = bn.mode == strip_bn_.mode && bn.seed == strip_bn_.seed && bn.count == strip_bn_.count &&
+                         bn.row == strip_bn_.row;
+    if (!explorer_.have_a || !explorer_.have_b || session_.rebuilding() ||
+        (same_bn && explorer_.ends_version == strip_ends_ && session_.snapshot_version() == strip_snapshot_))
+        return;
+    std::vector<LinkZ> zs;
+    for (int k = 0; k < kStripSteps; ++k)
+        zs.push_back(explorer_slerp_z(explorer_.a, explorer_.b, float(k) / float(kStripSteps - 1),
+                                      session_.gan_config().latent_dim));
+    if (!session_.render_digits(zs, bn, &strip_pixels_)) return;
+    image_tile_grid(ConstMatrixView(strip_pixels_.data(), kStripSteps, session_.gan_config().image_pixels), kDigitSide,
+                    kStripSteps, kGridGutter, &grid_);
+    upload_grid(grid_, &strip_texture_);
+    strip_bn_ = bn;
+    strip_ends_ = explorer_.ends_version;
+    strip_snapshot_ = session_.snapshot_version();
+}
+
+void App::download_digit() {
+    if (!session_.digit_selected() || !hooks_.download_png) return;
+    GreyImage image;
+    const std::vector<float>& pixels = session_.digit_pixels();
+    image_tile_grid(ConstMatrixView(pixels.data(), 1, int(pixels.size())), kDigitSide, 1, 0, &image);
+    const LinkZ& z = session_.digit_z();
+    char name[128];
+    if (z.kind == LinkZ::Kind::Seeded)
+        std::snprintf(name, sizeof name, "ganvas-digit-step%lld-s%" PRIu64 "-%" PRIu64 ".png",
+                      (long long)session_.snapshot_step(), z.seed, z.index);
+    else
+        std::snprintf(name, sizeof name, "ganvas-digit-step%lld-%s.png", (long long)session_.snapshot_step(),
+                      z.kind == LinkZ::Kind::Slerp ? "slerp" : "edited");
+    hooks_.download_png(*this, image, name);
+}
+
 void App::frame() {
     driver_.frame();
     if (session_.samples_version() != uploaded_samples_) {
@@ -57,13 +102,19 @@ void App::frame() {
 
     const SessionStatus status = session_.status();
     const DriverStatus driver = driver_.status();
-    const UiState state{session_, status, driver, samples_texture_, real_texture_, bool(hooks_.save),
-                        bool(hooks_.load)};
+    upload_explorer();
+    UiState state{session_, status, driver, samples_texture_, real_texture_, bool(hooks_.save), bool(hooks_.load)};
+    state.digit_texture = &digit_texture_;
+    state.strip_texture = &strip_texture_;
+    state.explorer = &explorer_;
+    state.can_load_shipped = bool(hooks_.load_shipped_generator);
+    state.can_download_png = bool(hooks_.download_png);
     UiOutput out;
     ui_training_window(state, &out);
     ui_losses_window(state, &out);
     ui_samples_window(state, &out);
     ui_real_digits_window(state, &out);
+    ui_explorer_window(state, &out);
 
     samples_rect_ = out.samples_rect;
     real_rect_ = out.real_rect;
@@ -71,6 +122,14 @@ void App::frame() {
     driver_.apply_pending();  // what the user clicked shows in this frame's status already
     if (out.save_checkpoint_file) hooks_.save(*this);
     if (out.load_checkpoint_file) hooks_.load(*this);
+    if (out.load_shipped_generator) hooks_.load_shipped_generator(*this);
+    if (out.download_digit_png) download_digit();
+    if (!out.copy_text.empty()) {
+        if (hooks_.copy_text)
+            hooks_.copy_text(*this, out.copy_text);
+        else
+            ImGui::SetClipboardText(out.copy_text.c_str());
+    }
 }
 
 bool app_run_frame(Window& window, App& app, RgbaImage* capture) {

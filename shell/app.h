@@ -10,7 +10,9 @@
 // Checkpoints: the Training window's "Save checkpoint" / "Load checkpoint..." buttons call
 // the platform's CheckpointHooks (the browser downloads / opens a file picker; the desktop
 // writes ./ganvas-step<N>.safetensors / reloads its --checkpoint file). A button whose hook
-// is not set is disabled. The platform difference stays in the mains.
+// is not set is disabled. The platform difference stays in the mains. The Digit window's
+// buttons work the same way: "Explore the shipped generator", "Download PNG" and the clipboard
+// (without a copy_text hook, ImGui's clipboard: SDL's on the desktop).
 #pragma once
 
 #include <cstdint>
@@ -41,11 +43,18 @@ struct AppStatus : SessionStatus, DriverStatus {
 
 class App;
 
-// What the Training window's checkpoint buttons do on this platform (see the top of the file).
+// What the windows' file and clipboard buttons do on this platform (see the top of the file).
 struct CheckpointHooks {
     std::function<void(App&)> save;  // "Save checkpoint"
     std::function<void(App&)> load;  // "Load checkpoint..." (may finish later, e.g. a picker)
+    // "Explore the shipped generator": gives the file's bytes to App::load_generator (may finish later).
+    std::function<void(App&)> load_shipped_generator;
+    // "Download PNG": the digit (28 x 28 grey) and a file name ("ganvas-digit-step<N>-<z>.png").
+    std::function<void(App&, const GreyImage& image, const std::string& name)> download_png;
+    // "Copy link" / "Copy grid link": text for the clipboard ("#ganvas=1&...": a fragment).
+    std::function<void(App&, const std::string& text)> copy_text;
 };
+using PlatformHooks = CheckpointHooks;
 
 class App {
 public:
@@ -63,6 +72,10 @@ public:
     // Replaces the model by the checkpoint's; on any error the model stays and the status line
     // (and the Status) says why (Session::apply, command::LoadCheckpoint).
     Status load_checkpoint(const uint8_t* bytes, size_t size);
+    // An explore-only generator from a generator file's bytes (command::LoadGenerator).
+    Status load_generator(const uint8_t* bytes, size_t size) {
+        return run(command::LoadGenerator{std::vector<uint8_t>(bytes, bytes + size)});
+    }
     // A line for the status line, e.g. where a platform hook saved a file or why it could not.
     void show_message(std::string message, bool is_error = false);
     void set_checkpoint_hooks(CheckpointHooks hooks) { hooks_ = std::move(hooks); }
@@ -75,6 +88,9 @@ public:
 
 private:
     void upload_grid(const GreyImage& grid, RgbaTexture* texture);
+    void upload_explorer();  // the digit and the interpolation strip, when they changed
+    void download_digit();
+
 
     Session session_;
     CheckpointHooks hooks_;
@@ -83,6 +99,13 @@ private:
     GreyImage grid_;
     std::vector<uint8_t> rgba_;
     ScreenRect samples_rect_, real_rect_;
+    // The Digit window: its state, the digit and the strip (redrawn when A, B, the digit's
+    // BatchNorm context or the snapshot change).
+    ExplorerState explorer_;
+    RgbaTexture digit_texture_, strip_texture_;
+    uint64_t uploaded_digit_ = 0, strip_ends_ = 0, strip_snapshot_ = 0;
+    LinkBatchNorm strip_bn_;
+    std::vector<float> strip_pixels_;
     // Declared last so it is destroyed first: its trainer thread stops before the session goes.
     Driver driver_;
 };

@@ -113,6 +113,32 @@ void save_checkpoint_file(ganvas::App& app) {
     std::printf("ganvas-desktop: %s\n", app.status().message.c_str());
 }
 
+// The Digit window's hooks: the digit as a PNG in the working directory (10x, pixels
+// replicated), the shipped generator from the assets folder.
+void save_digit_png(ganvas::App& app, const ganvas::GreyImage& digit, const std::string& name) {
+    constexpr int kScale = 10;
+    ganvas::RgbaImage big{digit.width * kScale, digit.height * kScale, {}};
+    big.pixels.resize(size_t(big.width) * big.height * 4, 255);
+    for (int y = 0; y < big.height; ++y)
+        for (int x = 0; x < big.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                big.pixels[(size_t(y) * big.width + x) * 4 + c] = digit.pixels[size_t(y / kScale) * digit.width + x / kScale];
+    if (write_png(name, big))
+        app.show_message("Saved the digit: " + name);
+    else
+        app.show_message("Cannot save the digit as " + name, true);
+}
+
+void load_shipped_generator(ganvas::App& app, const std::string& assets_dir) {
+    const std::string path = assets_dir + "/shipped-generator.safetensors";
+    std::vector<uint8_t> bytes;
+    if (!ganvas::file_read_all(path, &bytes)) {
+        app.show_message("The shipped generator is missing (" + path + "): build the ganvas_shipped_generator target.", true);
+        return;
+    }
+    app.load_generator(bytes.data(), bytes.size());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,6 +159,8 @@ int main(int argc, char** argv) {
     if (!app.status().error.empty()) std::fprintf(stderr, "ganvas-desktop: %s\n", app.status().error.c_str());
     ganvas::CheckpointHooks hooks;
     hooks.save = save_checkpoint_file;
+    hooks.download_png = save_digit_png;
+    hooks.load_shipped_generator = [dir = options.assets_dir](ganvas::App& a) { load_shipped_generator(a, dir); };
     if (!options.checkpoint.empty()) {
         if (ganvas::Status loaded = load_checkpoint_file(app, options.checkpoint); !loaded) {
             std::fprintf(stderr, "ganvas-desktop: %s: %s\n", options.checkpoint.c_str(), loaded.message.c_str());

@@ -8,6 +8,9 @@
 // one declaration below and one call in app.cpp; no other window changes.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "driver.h"
@@ -22,6 +25,24 @@ struct ScreenRect {
     float x = 0, y = 0, width = 0, height = 0;
 };
 
+// The Digit window's own state between frames (A/B picks, the slerp t, the walk, the link box).
+// The app keeps it; only ui_explorer_window writes it (UiState::explorer).
+struct ExplorerState {
+    bool have_a = false, have_b = false;
+    LinkZ a, b;                           // the interpolation's ends
+    uint64_t ends_version = 0;            // grows whenever a or b changes (the app redraws the strip)
+    float t = 0.5f;                       // where the digit is on the strip (after "Show t")
+    bool walk = false;                    // the animated latent walk: t back and forth
+    float walk_direction = 1;
+    uint64_t draws = 0;                   // counts Randomize / Nudge (their random seeds)
+    std::array<char, 4096> link_text{};   // the "Open link" box
+};
+
+// The interpolation strip: kStripSteps digits from A to B (t = k / (kStripSteps - 1)).
+constexpr int kStripSteps = 8;
+// The z at t between a and b: a compact Slerp when both ends are seeded, else Raw values.
+LinkZ explorer_slerp_z(const LinkZ& a, const LinkZ& b, float t, int latent_dim);  // ui/explorer_window.cpp
+
 struct UiState {
     const Session& session;
     const SessionStatus& status;
@@ -30,6 +51,11 @@ struct UiState {
     const RgbaTexture& real_texture;     // the real digits grid
     bool can_save_file = false;          // the platform has a "Save checkpoint" hook
     bool can_load_file = false;          // ... and a "Load checkpoint..." one
+    const RgbaTexture* digit_texture = nullptr;  // the selected digit (28 x 28), when selected
+    const RgbaTexture* strip_texture = nullptr;  // the interpolation strip, when A and B are picked
+    ExplorerState* explorer = nullptr;           // the Digit window's own state
+    bool can_load_shipped = false;               // the platform can load the shipped generator
+    bool can_download_png = false;               // ... and save a PNG
 };
 
 struct UiOutput {
@@ -37,6 +63,9 @@ struct UiOutput {
     bool save_checkpoint_file = false;     // run the platform's save hook after this frame
     bool load_checkpoint_file = false;     // run the platform's load hook after this frame
     ScreenRect samples_rect, real_rect;    // where the grids landed (empty: not drawn)
+    bool load_shipped_generator = false;   // run the platform's shipped-generator hook
+    bool download_digit_png = false;       // save the digit as a PNG (the platform's hook)
+    std::string copy_text;                 // put this on the clipboard (non-empty: a request)
 };
 
 // [SECTION] The windows (one file each)
@@ -44,6 +73,7 @@ void ui_training_window(const UiState& state, UiOutput* out);     // ui/training
 void ui_losses_window(const UiState& state, UiOutput* out);       // ui/losses_window.cpp
 void ui_samples_window(const UiState& state, UiOutput* out);      // ui/samples_window.cpp
 void ui_real_digits_window(const UiState& state, UiOutput* out);  // ui/real_digits_window.cpp
+void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer_window.cpp ("Digit")
 
 // [SECTION] Shared look (ui/style.cpp)
 
