@@ -98,8 +98,10 @@ void link_options(CLI::App& command, LinkArgs* args) {
                               ->excludes(checkpoint);
     command.add_option("--steps", args->steps, "with --recipe: iterations to train")->check(CLI::Range(0LL, 100000000LL))->needs(recipe);
     command.add_option("--data", args->data_path, "the IDX images the model trained on (default: the built-in digits)");
-    CLI::Option* z_seed = command.add_option("--z-seed", args->z_seed, "the digit's z: z of (seed, index)");
-    CLI::Option* z_index = command.add_option("--z-index", args->z_index, "the digit's z: z of (seed, index)")->needs(z_seed);
+    CLI::Option* z_seed = command.add_option("--z-seed", args->z_seed, "the digit's z: z of (seed, index)")->check(CLI::NonNegativeNumber);
+    CLI::Option* z_index = command.add_option("--z-index", args->z_index, "the digit's z: z of (seed, index)")
+                                 ->check(CLI::NonNegativeNumber)
+                                 ->needs(z_seed);
     z_seed->needs(z_index);
     CLI::Option* slerp = command.add_option("--slerp", args->slerp, "the digit's z: slerp between z(S1, I1) and z(S2, I2) at T")
                              ->type_name("S1:I1:S2:I2:T");
@@ -115,9 +117,11 @@ void link_options(CLI::App& command, LinkArgs* args) {
     command.add_option("--bn", args->bn, "BatchNorm: batch (the batch's statistics, as the grid) or eval (running statistics)")
         ->capture_default_str()
         ->check(CLI::IsMember({"batch", "eval"}));
-    command.add_option("--batch-seed", args->batch_seed, "bn batch: the batch's noise seed (default: the model's seed)");
+    command.add_option("--batch-seed", args->batch_seed, "bn batch: the batch's noise seed (default: the model's seed)")
+        ->check(CLI::NonNegativeNumber);
     command.add_option("--batch-count", args->batch_count, "bn batch: rows of the batch")->capture_default_str()->check(CLI::Range(2, 4096));
-    command.add_option("--row", args->row, "bn batch: the digit's row (default: --z-index when it is in the batch, else 0)");
+    command.add_option("--row", args->row, "bn batch: the digit's row (default: --z-index when it is in the batch, else 0)")
+        ->check(CLI::Range(0, 4095));
     command.add_option("--base", args->base, "the page's address, put before '#'");
 }
 

@@ -17,10 +17,10 @@ int main(int argc, char** argv) {
     CLI::App* sample_command = app.add_subcommand("sample", "draw images from a checkpoint's generator (PNG grid, raw float32)");
     CLI::App* bench_command = app.add_subcommand("bench", "measure training speed (iterations/s, time per phase, GFLOP/s)");
     CLI::App* link_command = app.add_subcommand("link", "write a share link to a digit (or grid) of a checkpoint or recipe");
-    ganvas_cli::link_options(*link_command, &link);
     ganvas_cli::train_options(*train_command, &train);
     ganvas_cli::sample_options(*sample_command, &sample);
     ganvas_cli::bench_options(*bench_command, &bench);
+    ganvas_cli::link_options(*link_command, &link);
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
