@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     ganvas_cli::SampleArgs sample;
     ganvas_cli::BenchArgs bench;
     ganvas_cli::ExportArgs export_args;
+    ganvas_cli::LinkArgs link;
     CLI::App* train_command =
         app.add_subcommand("train", "train a GAN from a preset and write losses, a sample grid and a checkpoint");
     CLI::App* sample_command = app.add_subcommand("sample", "draw images from a checkpoint's generator (PNG grid, raw float32)");
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
     ganvas_cli::sample_options(*sample_command, &sample);
     ganvas_cli::bench_options(*bench_command, &bench);
     ganvas_cli::export_options(*export_command, &export_args);
+    CLI::App* link_command = app.add_subcommand("link", "write a share link to a digit (or grid) of a checkpoint or recipe");
+    ganvas_cli::link_options(*link_command, &link);
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
@@ -29,5 +32,6 @@ int main(int argc, char** argv) {
     if (train_command->parsed()) return ganvas_cli::train_run(train);
     if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
     if (export_command->parsed()) return ganvas_cli::export_run(export_args);
+    if (link_command->parsed()) return ganvas_cli::link_run(link);
     return ganvas_cli::bench_run(bench);
 }

@@ -18,9 +18,14 @@
 //   ch=<step>:<key>=<value>  the recipe's timeline, one field per change, in order
 //   w=<16 hex>               weight hash of the generator at `steps` (generator_weight_hash)
 //   z=...                    the digit (LinkZ), or grid=<seed>:<count> for a whole grid
-//   bn=...                   how BatchNorm normalises (LinkBatchNorm)
+//   bn=...                   how BatchNorm normalises (LinkBatchNorm); a grid is its own batch:
+//                            "bn=batch" or "bn=eval"
 //   c=<8 hex>                checksum: the low 32 bits of hash64 of everything before "&c="
-// Limits: at most kLinkMaxChars characters; a typical link (derived z) is ~500.
+// Values are percent-encoded (%XX, uppercase hex) outside A-Z a-z 0-9 - . _ ~ : , = and every
+// value must be in its canonical form (the writer's), so an accepted link that writes every
+// setting is its own writing. Implemented in link.cpp (text) and link_digit.cpp (numbers).
+// Limits: at most kLinkMaxChars characters (of the fragment); a typical link (seed preset,
+// seeded z, no changes) is 364.
 #pragma once
 
 #include <cstdint>
@@ -93,9 +98,11 @@ Status link_check(const ShareLink& link);
 void link_z_values(const LinkZ& z, int latent_dim, float* out);
 // The link's batch (count, latent) with the digit's z in its row (Batch), or the z alone (1,
 // latent) for Eval: what the generator is given. The digit is row link_digit_row() of G's output.
+// A grid link: the grid's z (grid_count, latent), link_digit_row -1.
 Matrix link_generator_input(const ShareLink& link);
 int link_digit_row(const ShareLink& link);
 // The digit's 784 pixels in [-1, 1], drawn with `generator` (whose weights the caller checked).
+// Batch: TrainNoUpdate on the link's batch; Eval: the z alone with running statistics. Not for grids.
 void link_render_digit(const ShareLink& link, const Sequential& generator, SequentialCache& cache, float* pixels);
 
 // Spherical interpolation between two z at t in [0, 1], bit-identical on every platform (its
