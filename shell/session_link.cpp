@@ -133,6 +133,9 @@ Status Session::set_digit(const LinkZ& z, const LinkBatchNorm& bn) {
         ok.message = "Cannot show that digit: " + ok.message + ".";
         return ok;
     }
+    // The model is ours here (apply): a grid that no longer shows it is refreshed first, so the
+    // digit and its link are of the model as it is.
+    if (preview_dirty_ && !rebuilding()) refresh_samples();
     digit_.z = z;
     digit_.bn = bn;
     digit_.grid = false;

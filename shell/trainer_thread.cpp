@@ -87,7 +87,7 @@ void TrainerThread::take(Report* out, Matrix* samples, Sequential* snapshot) {
     out->samples_step = report_.samples_step;
     if (out->have_samples) {
         std::swap(*samples, samples_);
-        std::swap(*snapshot, snapshot_);
+        if (snapshot) std::swap(*snapshot, snapshot_);
     }
 }
 

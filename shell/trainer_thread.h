@@ -68,7 +68,7 @@ public:
     };
     // Moves out what the trainer produced since the last call. With fresh samples, `samples`
     // and `snapshot` are swapped with the trainer's buffers (no copy). Cheap: call it every frame.
-    void take(Report* out, Matrix* samples, Sequential* snapshot);
+    void take(Report* out, Matrix* samples, Sequential* snapshot = nullptr);
 
 private:
     void loop();

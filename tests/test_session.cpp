@@ -13,7 +13,10 @@
 #include "driver.h"
 #include "base/parallel.h"
 #include "gan/streams.h"
+#include "base/hash.h"
 #include "io/checkpoint.h"
+#include "io/link.h"
+#include "io/safetensors.h"
 #include "session.h"
 #include "test_support.h"
 
@@ -321,4 +324,192 @@ TEST_CASE("Settings given at start (--set) shape the session's model; a bad one 
     Session refused(c);
     CHECK_FALSE(refused.ready());
     CHECK_THAT(refused.status().error, Catch::Contains("batch_size"));
+}
+
+// [SECTION] The digit and share links (session_link.cpp)
+
+namespace {
+
+// Frames until the session no longer rebuilds (real time: a trainer thread may be training).
+void frames_until_rebuilt(Driver& driver, const Session& session) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    driver.frame();
+    while (session.rebuilding()) {
+        driver.frame();
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+// The checkpoint without one __metadata__ key (a file without "recipe" is as PyTorch writes it).
+std::vector<uint8_t> without_metadata_key(const std::vector<uint8_t>& bytes, const std::string& key) {
+    SafetensorsFile file;
+    REQUIRE(safetensors_parse(bytes.data(), bytes.size(), &file));
+    std::vector<std::pair<std::string, std::string>> metadata;
+    for (const auto& kv : file.metadata)
+        if (kv.first != key) metadata.push_back(kv);
+    std::vector<SafetensorsEntry> entries;
+    for (const SafetensorsTensor& t : file.tensors)
+        entries.push_back(SafetensorsEntry{t.name, t.dtype, t.shape, std::vector<uint8_t>(file.data + t.begin, file.data + t.end)});
+    return safetensors_serialize(metadata, entries);
+}
+
+std::vector<float> grid_cell(const Session& session, int index) {
+    const float* row = session.samples().data() + size_t(index) * size_t(session.samples().cols());
+    return std::vector<float>(row, row + session.samples().cols());
+}
+
+}  // namespace
+
+TEST_CASE("A selected sample is the grid cell bit for bit; SetDigit slerp and raw; its link parses back", "[session][link]") {
+    Session session(test_config());
+    Driver driver(session, DriverMode::FrameSlices);
+    REQUIRE(driver.run(command::Step{5}));
+    REQUIRE(driver.run(command::RefreshSamples{}));
+    REQUIRE(driver.run(command::SelectSample{13}));
+    CHECK(session.digit_pixels() == grid_cell(session, 13));
+    CHECK_FALSE(driver.run(command::SelectSample{64}));
+
+    const SessionStatus s = session.status();
+    REQUIRE(s.digit.selected);
+    REQUIRE(s.digit.share_refusal.empty());
+    ShareLink link;
+    REQUIRE(link_parse(s.digit.link, &link));
+    CHECK(link.steps == 5);
+    CHECK(link.data_hash == session.data_hash());
+    CHECK(link.weight_hash == generator_weight_hash(session.snapshot()));
+    std::vector<float> pixels(784);
+    SequentialCache cache;
+    link_render_digit(link, session.snapshot(), cache, pixels.data());
+    CHECK(pixels == session.digit_pixels());
+
+    // A slerp between two cells, at t = 0, is the first cell's z (in the same batch row).
+    LinkZ slerp;
+    slerp.kind = LinkZ::Kind::Slerp;
+    slerp.seed = slerp.seed2 = 1;
+    slerp.index = 13;
+    slerp.index2 = 20;
+    slerp.t = 0.0f;
+    REQUIRE(driver.run(command::SetDigit{slerp, session.digit_bn()}));
+    CHECK(session.digit_pixels() == grid_cell(session, 13));
+    slerp.t = 0.5f;
+    REQUIRE(driver.run(command::SetDigit{slerp, session.digit_bn()}));
+    CHECK(session.digit_pixels() != grid_cell(session, 13));
+    REQUIRE(link_parse(session.status().digit.link, &link));
+    CHECK(link.z.kind == LinkZ::Kind::Slerp);
+
+    LinkZ raw;
+    raw.kind = LinkZ::Kind::Raw;
+    raw.raw = session.digit_z_values();
+    raw.raw[3] += 1.0f;
+    REQUIRE(driver.run(command::SetDigit{raw, session.digit_bn()}));
+    CHECK(session.digit_z_values() == raw.raw);
+    REQUIRE(link_parse(session.status().digit.link, &link));
+    link_render_digit(link, session.snapshot(), cache, pixels.data());
+    CHECK(pixels == session.digit_pixels());
+    raw.raw.pop_back();
+    CHECK_FALSE(driver.run(command::SetDigit{raw, session.digit_bn()}));  // a z of another length
+}
+
+TEST_CASE("OpenLink on a fresh session rebuilds the model: same weight hash, same pixels", "[session][link]") {
+    Session sender(test_config());
+    Driver send(sender, DriverMode::FrameSlices);
+    REQUIRE(send.run(command::Step{30}));
+    REQUIRE(send.run(command::RefreshSamples{}));
+    REQUIRE(send.run(command::SelectSample{7}));
+    const std::string link = sender.status().digit.link;
+    REQUIRE_FALSE(link.empty());
+    const std::string grid = sender.grid_link();
+    REQUIRE_FALSE(grid.empty());
+
+    std::vector<DriverMode> modes = {DriverMode::FrameSlices};
+    if (TrainerThread::available()) modes.push_back(DriverMode::TrainerThread);
+    for (DriverMode mode : modes) {
+        Session receiver(test_config(9));  // another seed: the link brings its own recipe
+        Driver driver(receiver, mode);
+        REQUIRE(driver.run(command::Step{2}));
+        REQUIRE(driver.run(command::OpenLink{"https://example.org/ganvas.html#" + link}));
+        CHECK(receiver.status().rebuild.active);
+        CHECK(receiver.status().rebuild.target == 30);
+        CHECK(receiver.status().digit.link_state == "rebuilding");
+        frames_until_rebuilt(driver, receiver);
+        const SessionStatus s = receiver.status();
+        CHECK(s.step == 30);
+        CHECK_FALSE(s.running);
+        CHECK(s.digit.link_state == "shown");
+        CHECK(generator_weight_hash(receiver.snapshot()) == generator_weight_hash(sender.snapshot()));
+        CHECK(receiver.digit_pixels() == sender.digit_pixels());
+        CHECK(s.digit.link == link);  // the receiver's digit links back to the same digit
+        // Opened again: the model is the link's, shown at once.
+        REQUIRE(driver.run(command::OpenLink{grid}));
+        CHECK_FALSE(receiver.rebuilding());
+        CHECK(receiver.status().digit.link_state == "shown");
+    }
+}
+
+TEST_CASE("A rebuild is cancelled by Reset and says so", "[session][link]") {
+    Session sender(test_config());
+    Driver send(sender, DriverMode::FrameSlices);
+    REQUIRE(send.run(command::Step{3}));
+    REQUIRE(send.run(command::SelectSample{0}));
+    Session receiver(test_config());
+    Driver driver(receiver, DriverMode::FrameSlices);
+    REQUIRE(driver.run(command::OpenLink{sender.status().digit.link}));
+    REQUIRE(receiver.rebuilding());
+    REQUIRE(driver.run(command::Reset{}));
+    CHECK_FALSE(receiver.rebuilding());
+    CHECK(receiver.status().digit.link_message.find("cancelled by Reset") != std::string::npos);
+}
+
+TEST_CASE("A malformed link or one of other data is refused and the run stays", "[session][link]") {
+    Session sender(test_config());
+    Driver send(sender, DriverMode::FrameSlices);
+    REQUIRE(send.run(command::Step{2}));
+    REQUIRE(send.run(command::SelectSample{1}));
+    const std::string good = sender.status().digit.link;
+
+    Session session(test_config());
+    Driver driver(session, DriverMode::FrameSlices);
+    REQUIRE(driver.run(command::Step{4}));
+    const std::string before = checkpoint_of(driver, session);
+    CHECK_FALSE(driver.run(command::OpenLink{good.substr(0, good.size() / 2)}));
+    SessionStatus s = session.status();
+    CHECK(s.digit.link_state == "refused");
+    CHECK(s.digit.link_message.rfind("Cannot open the link: ", 0) == 0);
+    CHECK(s.message_is_error);
+    CHECK(s.step == 4);
+    CHECK(checkpoint_of(driver, session) == before);
+
+    ShareLink other;
+    REQUIRE(link_parse(good, &other));
+    other.data_hash ^= 1;
+    CHECK_FALSE(driver.run(command::OpenLink{link_to_fragment(other)}));
+    s = session.status();
+    CHECK(s.digit.link_state == "refused");
+    CHECK(s.digit.link_message.find("trained on other data (hash " + hash_hex(other.data_hash) + ")") != std::string::npos);
+    CHECK(s.step == 4);
+    CHECK(checkpoint_of(driver, session) == before);
+}
+
+TEST_CASE("Share is refused with the reason for a checkpoint without a recipe", "[session][link]") {
+    Gan gan(seed_config(), 1);
+    gan.train_step(mnist());
+    std::vector<uint8_t> bytes = checkpoint_serialize(gan);
+    const std::vector<uint8_t> foreign = without_metadata_key(bytes, "recipe");
+    bool has_recipe = true;
+    std::unique_ptr<Gan> loaded;
+    REQUIRE(checkpoint_load_new(foreign.data(), foreign.size(), &loaded, nullptr, &has_recipe));
+    CHECK_FALSE(has_recipe);
+
+    Session session(test_config());
+    Driver driver(session, DriverMode::FrameSlices);
+    REQUIRE(driver.run(command::LoadCheckpoint{foreign}));
+    REQUIRE(driver.run(command::SelectSample{2}));
+    const SessionStatus s = session.status();
+    CHECK(s.digit.link.empty());
+    CHECK(s.digit.share_refusal.find("without a Ganvas recipe") != std::string::npos);
+    CHECK(session.grid_link().empty());
+    REQUIRE(driver.run(command::LoadCheckpoint{bytes}));  // Ganvas's own: shareable
+    REQUIRE(driver.run(command::SelectSample{2}));
+    CHECK_FALSE(session.status().digit.link.empty());
 }
