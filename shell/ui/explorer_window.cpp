@@ -18,7 +18,7 @@ namespace {
 
 // Placement for now (helper "layout" reworks it): under the two grids.
 const WindowLayout kExplorerLayout = {{390, 540}, {880, 250}};
-constexpr float kDigitPixels = 140;  // the digit drawn 5x
+constexpr float kDigitPixels = 112;  // the digit drawn 4x
 constexpr float kNudge = 0.15f;      // how far Nudge moves each dimension, at most
 
 uint64_t splitmix(uint64_t* state) {
