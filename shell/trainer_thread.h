@@ -78,7 +78,6 @@ private:
     const Matrix* noise_ = nullptr;
     Matrix samples_;      // the trainer's sample buffer
     Sequential snapshot_;  // and its snapshot of G
-    int64_t samples_step_ = 0;
     int64_t stop_at_ = -1;
 
     std::thread thread_;
