@@ -44,6 +44,12 @@ struct SampleArgs {
 void sample_options(CLI::App& command, SampleArgs* args);
 int sample_run(const SampleArgs& args);
 
+struct ExportArgs {
+    std::string checkpoint_path, data_path, out_path, json_path;
+};
+void export_options(CLI::App& command, ExportArgs* args);
+int export_run(const ExportArgs& args);
+
 struct BenchArgs {
     bool json = false;
     std::string preset = "seed";

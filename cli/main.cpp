@@ -11,18 +11,23 @@ int main(int argc, char** argv) {
     ganvas_cli::TrainArgs train;
     ganvas_cli::SampleArgs sample;
     ganvas_cli::BenchArgs bench;
+    ganvas_cli::ExportArgs export_args;
     CLI::App* train_command =
         app.add_subcommand("train", "train a GAN from a preset and write losses, a sample grid and a checkpoint");
     CLI::App* sample_command = app.add_subcommand("sample", "draw images from a checkpoint's generator (PNG grid, raw float32)");
     CLI::App* bench_command = app.add_subcommand("bench", "measure training speed (iterations/s, time per phase, GFLOP/s)");
+    CLI::App* export_command =
+        app.add_subcommand("export-generator", "write a checkpoint's generator alone (the file the page explores)");
     ganvas_cli::train_options(*train_command, &train);
     ganvas_cli::sample_options(*sample_command, &sample);
     ganvas_cli::bench_options(*bench_command, &bench);
+    ganvas_cli::export_options(*export_command, &export_args);
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
     ganvas_cli::apply_gemm_kernel_env();  // GANVAS_GEMM_KERNEL, if set
     if (train_command->parsed()) return ganvas_cli::train_run(train);
     if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
+    if (export_command->parsed()) return ganvas_cli::export_run(export_args);
     return ganvas_cli::bench_run(bench);
 }

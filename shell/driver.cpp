@@ -89,16 +89,16 @@ void Driver::resume_if_running() {
         trainer_->attach(session_.model(), &session_.data(), &session_.grid_z());
         attached_version_ = session_.model_version();
     }
-    trainer_->resume();
+    trainer_->resume(session_.rebuilding() ? session_.rebuild_target() : -1);
 }
 
 void Driver::collect() {
     if (attached_version_ != session_.model_version()) return;  // the trainer never had this model
-    trainer_->take(&report_, &session_.samples_buffer());
+    trainer_->take(&report_, &session_.samples_buffer(), &session_.snapshot_buffer());
     for (const StepStats& done : report_.iterations)
         if (!session_.record_iteration(done)) break;  // diverged: the trainer has parked itself
     session_.note_progress(report_.step, report_.epoch);
-    if (report_.have_samples) session_.mark_samples_fresh();
+    if (report_.have_samples) session_.mark_samples_fresh(report_.samples_step);
 }
 
 // [SECTION] Driver: per-frame work
@@ -141,6 +141,8 @@ void Driver::frame() {
     const double slow = std::max(rest_seconds_ - kVsyncAllowanceSeconds, 0.0);
     const double shared = kTrainFrameShare / (1.0 - kTrainFrameShare) * slow;
     slice_seconds_ = std::max(min_slice_seconds_, std::min(shared, kMaxTrainSliceSeconds));
+    const bool rebuilding = session_.rebuilding();
+    if (rebuilding) slice_seconds_ = std::max(slice_seconds_, kRebuildSliceSeconds);
 
     // The sample grid first: it spends the same budget. When parts fit in the slice, a frame
     // that refreshed the grid trains only what still fits; when a single part is longer than
@@ -150,12 +152,17 @@ void Driver::frame() {
     if (trainer_ && running) {
         // The trainer thread trains and, when asked, samples; the frame only collects.
         collect();
-        if (begin - last_preview_ >= kPreviewIntervalSeconds) {
+        if (rebuilding) {  // no samples while rebuilding; at its step the trainer has parked itself
+            if (session_.step() >= session_.rebuild_target()) {
+                park_and_collect();
+                session_.finish_rebuild();
+            }
+        } else if (begin - last_preview_ >= kPreviewIntervalSeconds) {
             trainer_->request_samples();
             last_preview_ = begin;
         }
         if (!session_.running()) park_and_collect();  // it diverged and parked itself
-    } else if (session_.model() != nullptr &&
+    } else if (session_.model() != nullptr && !rebuilding &&
                (session_.preview_dirty() || (running && begin - last_preview_ >= kPreviewIntervalSeconds))) {
         session_.apply(command::RefreshSamples{});
         last_preview_ = clock_();
@@ -180,6 +187,7 @@ void Driver::update_rate(double now) {
     if (elapsed < 1.0) return;
     const int64_t step = session_.step();
     iters_per_sec_ = double(step - rate_start_step_) / elapsed;
+    session_.note_rate(iters_per_sec_);
     rate_start_ = now;
     rate_start_step_ = step;
 }

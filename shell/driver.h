@@ -48,6 +48,9 @@ constexpr double kVsyncAllowanceSeconds = 1.0 / 60;
 constexpr int kFrameWindow = 120;
 // How often the sample grid is regenerated while training.
 constexpr double kPreviewIntervalSeconds = 0.25;
+// A link's rebuild (command::OpenLink) trains at full speed: no grid refreshes, and in frame
+// slices at least this much per frame (the page shows a progress bar; frames still draw).
+constexpr double kRebuildSliceSeconds = 0.05;
 
 // Seconds since some fixed origin. Injectable so tests can run the scheduler on a fake clock.
 using DriverClock = std::function<double()>;

@@ -6,12 +6,14 @@
 #include <cmath>
 
 #include "base/parallel.h"
+#include "gan/sampler.h"
 #include "gan/streams.h"
 #include "gan/settings.h"
 #include "io/checkpoint.h"
 #include "trainer_thread.h"
 
 namespace ganvas {
+
 
 SessionConfig session_config_for_assets_dir(const std::string& dir) {
     SessionConfig config;
@@ -89,6 +91,7 @@ Session::Session(const SessionConfig& config) : config_(config), preset_label_(c
                  std::to_string(gan_config_.batch_size) + ".";
     } else {
         data_ok_ = true;
+        data_hash_ = dataset_content_hash(data_);
         // A fixed random choice of real digits to compare the samples with.
         std::vector<uint32_t> order(data_.count);
         for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
@@ -115,33 +118,65 @@ void Session::adopt_model(std::unique_ptr<Gan> gan) {
     history_.clear();
     preview_dirty_ = true;
     ++model_version_;
+    explore_.reset();
+    model_has_recipe_ = true;
+    model_changed();
 }
 
 // [SECTION] Session: commands
 
 Status Session::apply(const SessionCommand& command) {
-    if (gan_) note_progress(gan_->step(), gan_->epoch());  // the model is ours now: its own figures
+    if (gan_ && !explore_) note_progress(gan_->step(), gan_->epoch());  // the model is ours now: its own figures
     return std::visit(
         [this](const auto& c) -> Status {
             using C = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<C, command::Start>) {
-                return start();
+                Status started = start();
+                cancel_rebuild("Start");
+                return started;
             } else if constexpr (std::is_same_v<C, command::Pause>) {
+                cancel_rebuild("Pause");
                 pause();
             } else if constexpr (std::is_same_v<C, command::Reset>) {
                 if (gan_) reset();
+                cancel_rebuild("Reset");
             } else if constexpr (std::is_same_v<C, command::Step>) {
+                cancel_rebuild("Step");
                 return step(c.count);
             } else if constexpr (std::is_same_v<C, command::SetThreads>) {
                 ganvas::set_threads(std::clamp(c.count, 1, max_threads()));
             } else if constexpr (std::is_same_v<C, command::SaveCheckpoint>) {
                 return save_checkpoint();
             } else if constexpr (std::is_same_v<C, command::LoadCheckpoint>) {
-                return load_checkpoint(c.bytes);
+                Status loaded = load_checkpoint(c.bytes);
+                if (loaded) cancel_rebuild("loading a checkpoint");
+                return loaded;
             } else if constexpr (std::is_same_v<C, command::RefreshSamples>) {
                 if (gan_) refresh_samples();
             } else if constexpr (std::is_same_v<C, command::ShowMessage>) {
                 show_message(c.text, c.is_error);
+            } else if constexpr (std::is_same_v<C, command::SelectSample>) {
+                if (c.index < 0 || c.index >= kGridCount)
+                    return Status::failure("There is no sample " + std::to_string(c.index) + " (the grid has " +
+                                           std::to_string(kGridCount) + ").");
+                LinkZ z;
+                z.kind = LinkZ::Kind::Seeded;
+                z.seed = model_seed_;
+                z.index = uint64_t(c.index);
+                LinkBatchNorm bn;
+                bn.mode = LinkBatchNorm::Mode::Batch;
+                bn.seed = model_seed_;
+                bn.count = kGridCount;
+                bn.row = c.index;
+                return set_digit(z, bn);
+            } else if constexpr (std::is_same_v<C, command::SetDigit>) {
+                return set_digit(c.z, c.bn);
+            } else if constexpr (std::is_same_v<C, command::OpenLink>) {
+                return open_link(c.text);
+            } else if constexpr (std::is_same_v<C, command::LoadGenerator>) {
+                Status loaded = load_generator(c.bytes);
+                if (loaded) cancel_rebuild("loading a generator");
+                return loaded;
             }
             return Status::success();
         },
@@ -150,6 +185,7 @@ Status Session::apply(const SessionCommand& command) {
 
 Status Session::start() {
     if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
+    if (explore_) return Status::failure(kExploreOnlyRefusal);
     running_ = true;
     message_.clear();
     return Status::success();
@@ -170,6 +206,7 @@ void Session::reset() {
 
 Status Session::step(int64_t count) {
     if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
+    if (explore_) return Status::failure(kExploreOnlyRefusal);
     const int64_t target = gan_->step() + std::max<int64_t>(count, 0);  // finishing a begun one counts
     bool finite = true;
     while (finite && gan_->step() < target) {
@@ -184,6 +221,9 @@ Status Session::step(int64_t count) {
 Status Session::save_checkpoint() {
     saved_checkpoint_.clear();
     if (!gan_) return Status::failure("There is no model to save.");
+    if (explore_)
+        return Status::failure("An explore-only generator has no checkpoint (no discriminator, no optimiser): "
+                               "Reset starts a run of your own.");
     if (gan_->mid_iteration()) finish_iteration();  // a checkpoint holds whole iterations only
     saved_checkpoint_ = checkpoint_serialize(*gan_);
     return Status::success();
@@ -191,7 +231,8 @@ Status Session::save_checkpoint() {
 
 Status Session::load_checkpoint(const std::vector<uint8_t>& bytes) {
     std::unique_ptr<Gan> loaded;
-    Status status = checkpoint_load_new(bytes.data(), bytes.size(), &loaded);
+    bool has_recipe = false;
+    Status status = checkpoint_load_new(bytes.data(), bytes.size(), &loaded, nullptr, &has_recipe);
     if (status) {
         // The checkpoint may hold another config: it has to fit the digits this session trains on.
         const GanConfig& c = loaded->config();
@@ -216,6 +257,7 @@ Status Session::load_checkpoint(const std::vector<uint8_t>& bytes) {
     else
         preset_label_ = config_.preset;
     adopt_model(std::move(loaded));
+    model_has_recipe_ = has_recipe;
     if (data_ok_) error_.clear();  // a divergence message no longer applies
     show_message("Loaded checkpoint: step " + std::to_string(gan_->step()), false);
     return status;
@@ -228,9 +270,22 @@ void Session::show_message(std::string text, bool is_error) {
 
 void Session::refresh_samples() {
     // TrainNoUpdate: batch statistics like training, but the running statistics stay untouched,
-    // so looking at the samples never changes the model.
+    // so looking at the samples never changes the model. The snapshot is taken with it.
+    if (explore_) {
+        refresh_explore_samples();
+        return;
+    }
     gan_->generate(const_view_of(grid_z_), view_of(samples_), BatchNormMode::TrainNoUpdate);
-    mark_samples_fresh();
+    copy_generator_snapshot(gan_->sample_generator(), &snapshot_);
+    ++samples_version_;
+    preview_dirty_ = false;
+    snapshot_taken(gan_->step(), !gan_->mid_iteration());
+}
+
+void Session::mark_samples_fresh(int64_t step) {
+    ++samples_version_;
+    preview_dirty_ = false;
+    snapshot_taken(step, true);  // the trainer makes them between iterations only
 }
 
 // [SECTION] Session: training (the driver side)
@@ -240,7 +295,7 @@ bool Session::train_part() {
     StepStats done;
     const bool completed = gan_->train_part(data_, &done);
     note_progress(gan_->step(), gan_->epoch());
-    if (completed) record_iteration(done);
+    if (completed && record_iteration(done) && rebuilding() && gan_->step() >= rebuild_target_) finish_rebuild();
     return completed;
 }
 
@@ -278,6 +333,18 @@ SessionStatus Session::status() const {
     s.error = error_;
     s.message = message_;
     s.message_is_error = message_is_error_;
+    s.explore_only = explore_ != nullptr;
+    s.rebuild.active = rebuilding();
+    if (s.rebuild.active) {
+        s.rebuild.target = rebuild_target_;
+        s.rebuild.done = std::min(step_, rebuild_target_);
+        s.rebuild.eta_seconds = rate_ > 0 ? double(s.rebuild.target - s.rebuild.done) / rate_ : 0.0;
+    }
+    s.digit.selected = digit_selected_;
+    s.digit.link = digit_selected_ ? digit_link_ : std::string();
+    s.digit.share_refusal = share_refusal();
+    s.digit.link_state = link_state_;
+    s.digit.link_message = link_message_;
     return s;
 }
 

@@ -11,6 +11,16 @@
 //                               `ganvas sample --seed S`), G(z) on the CPU, and 64 real digits
 //   messages and status         the status line: an error (a divergence, missing digits) and a
 //                               message (a checkpoint saved, loaded or refused)
+//   the digit (explorer)        one selected z and its BatchNorm context (a share link's LinkZ and
+//                               LinkBatchNorm), drawn on the UI thread from a SNAPSHOT of G: a copy
+//                               of its weights and statistics taken with every grid refresh (here,
+//                               or by the trainer thread with its samples), so drawing it never
+//                               races training; its share link names the snapshot's step and hash
+//   links                       OpenLink shows a link's digit at once when the model is the link's,
+//                               else resets to the link's recipe and rebuilds it (trains to its
+//                               step at full speed, no grid refreshes), then checks the weight hash
+//   explore-only models         LoadGenerator: a generator file's G alone (no D, no optimiser):
+//                               drawn in the grid and the explorer, never trained
 // Commands (start, pause, reset, step N, threads, checkpoints, ...) are values (SessionCommand)
 // and Session::apply() is the one place they take effect. Who calls apply(), and when training
 // runs between commands, is the Driver's business (driver.h): on a trainer thread or in frame
@@ -29,6 +39,7 @@
 #include "gan/gan.h"
 #include "io/dataset.h"
 #include "io/image.h"
+#include "io/link.h"
 #include "nn/tensor.h"
 
 namespace ganvas {
@@ -43,6 +54,8 @@ constexpr int kGridColumns = 8;
 constexpr int kGridCount = kGridColumns * kGridColumns;
 constexpr int kDigitSide = 28;
 constexpr int kGridGutter = 1;
+// Why Start and Step refuse an explore-only generator (command::LoadGenerator).
+constexpr const char* kExploreOnlyRefusal = "An explore-only generator: Reset starts a run of your own.";
 // Points each history series keeps (then neighbours are averaged in pairs).
 constexpr int kHistoryCapacity = 1024;
 
@@ -109,13 +122,44 @@ struct ShowMessage {               // a line under the status line (e.g. where a
     std::string text;
     bool is_error = false;
 };
+struct SelectSample {              // grid cell -> the digit: z = s:<grid seed>:<index>,
+    int index = 0;                 // bn = batch:<grid seed>:64:<index> (the cell's exact pixels)
+};
+struct SetDigit {                  // an edited / interpolated digit (refused if invalid: z of
+    LinkZ z;                       // another length, a non-finite value, t outside [0, 1],
+    LinkBatchNorm bn;              // row >= count)
+};
+struct OpenLink {                  // a URL or fragment: parsed strictly (a refusal keeps the run);
+    std::string text;              // shown at once when the model is the link's (recipe, step,
+};                                 // weight hash), else reset to its recipe and rebuilt
+struct LoadGenerator {             // a generator file (io/generator_file.h): an explore-only
+    std::vector<uint8_t> bytes;    // model (Start refused with the reason; Reset leaves it)
+};
 }  // namespace command
 
 using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Step,
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
-                                    command::RefreshSamples, command::ShowMessage>;
+                                    command::RefreshSamples, command::ShowMessage, command::SelectSample,
+                                    command::SetDigit, command::OpenLink, command::LoadGenerator>;
 
 // [SECTION] Status
+
+// A link's model being rebuilt (OpenLink): `done` of `target` iterations, the rest's time at
+// the measured rate (0 until there is one).
+struct RebuildStatus {
+    bool active = false;
+    int64_t target = 0, done = 0;
+    double eta_seconds = 0;
+};
+
+// The explorer's digit and the last OpenLink.
+struct DigitStatus {
+    bool selected = false;
+    std::string link;           // the digit's fragment ("ganvas=1&..."), empty when not shareable
+    std::string share_refusal;  // why there is no link (a foreign checkpoint...), else empty
+    std::string link_state;     // "", "rebuilding", "shown", "mismatch", "refused"
+    std::string link_message;   // what happened to the last OpenLink, for people
+};
 
 struct SessionStatus {
     int64_t step = 0, epoch = 0;
@@ -129,6 +173,9 @@ struct SessionStatus {
     // refused); cleared by Start and Reset.
     std::string message;
     bool message_is_error = false;
+    bool explore_only = false;    // the model is a generator file's G: it cannot train
+    RebuildStatus rebuild;
+    DigitStatus digit;
 };
 
 // [SECTION] Session
@@ -167,6 +214,38 @@ public:
     // The bytes of the last SaveCheckpoint (empty when there was no model).
     const std::vector<uint8_t>& saved_checkpoint() const { return saved_checkpoint_; }
 
+    // [SECTION] The digit and links (the UI thread's: the snapshot is never the trainer's)
+    // The generator as of the last grid refresh (weights and running statistics; no gradients)
+    // and the step it is of; snapshot_version() grows with every new one.
+    const Sequential& snapshot() const { return snapshot_; }
+    int64_t snapshot_step() const { return snapshot_step_; }
+    uint64_t snapshot_version() const { return snapshot_version_; }
+    bool digit_selected() const { return digit_selected_; }
+    const LinkZ& digit_z() const { return digit_.z; }
+    const LinkBatchNorm& digit_bn() const { return digit_.bn; }
+    const std::vector<float>& digit_z_values() const { return digit_z_values_; }  // latent_dim
+    const std::vector<float>& digit_pixels() const { return digit_pixels_; }      // 784 in [-1, 1]
+    // Grows whenever digit_pixels() changes (for texture uploads).
+    uint64_t digit_version() const { return digit_version_; }
+    // The link to the whole grid ("" when the model is not shareable: status().digit.share_refusal).
+    std::string grid_link() const;
+    // The last OpenLink's link (parsed), or null.
+    const ShareLink* opened_link() const { return opened_link_.get(); }
+    // The content hash of the session's digits (dataset_content_hash), computed once at load.
+    uint64_t data_hash() const { return data_hash_; }
+    // Draws z (one per entry) in the BatchNorm context bn with the snapshot: (zs.size(), 784).
+    // For the explorer's interpolation strip. Refused when bn or a z does not fit the model.
+    Status render_digits(const std::vector<LinkZ>& zs, const LinkBatchNorm& bn, std::vector<float>* pixels);
+    bool rebuilding() const { return rebuild_target_ >= 0; }
+    int64_t rebuild_target() const { return rebuild_target_; }
+    // The driver's measured iteration rate, for the rebuild's ETA.
+    void note_rate(double iters_per_sec) { rate_ = iters_per_sec; }
+    // The rebuild reached its target (driver side, the model parked): check the weight hash
+    // and show the link's digit, or say it differs.
+    void finish_rebuild();
+    bool explore_only() const { return explore_ != nullptr; }
+    uint64_t snapshot_hash() const;  // generator_weight_hash(snapshot()), cached
+
     // [SECTION] The driver side: only while no other thread trains.
     Gan* model() { return gan_.get(); }
     const Dataset& data() const { return data_; }
@@ -178,9 +257,11 @@ public:
     bool record_iteration(const StepStats& stats);
     // What status() shows as step and epoch while the model is the trainer's.
     void note_progress(int64_t step, int64_t epoch);
-    // samples() was written by someone else (the trainer's sample buffer swapped in).
+    // samples() and snapshot() were written by someone else (the trainer's buffers swapped in),
+    // both of the model at `step` between iterations.
     Matrix& samples_buffer() { return samples_; }
-    void mark_samples_fresh() { ++samples_version_; preview_dirty_ = false; }
+    Sequential& snapshot_buffer() { return snapshot_; }
+    void mark_samples_fresh(int64_t step);
     // True when the grid no longer shows the model (reset, load, a pause mid-step): the driver
     // refreshes it at the next chance.
     bool preview_dirty() const { return preview_dirty_; }
@@ -193,9 +274,47 @@ private:
     Status save_checkpoint();
     Status load_checkpoint(const std::vector<uint8_t>& bytes);
     void refresh_samples();
+    void refresh_explore_samples();
     void finish_iteration();
     void adopt_model(std::unique_ptr<Gan> gan);  // fresh grid z, cleared history
     void show_message(std::string text, bool is_error);
+    // The generator drawn (the explore-only one, or the Gan's) and its recipe for links.
+    const Sequential& shown_generator() const;
+    Status set_digit(const LinkZ& z, const LinkBatchNorm& bn);
+    void model_changed();                     // a new model: its snapshot; keep the digit if it fits
+    void snapshot_taken(int64_t step, bool whole);  // a new snapshot: redraw the digit, its link
+    Recipe current_recipe() const;            // the model's (an explore-only one's may be a stand-in)
+    void render_digit();                      // digit_pixels_ from the snapshot
+    void update_digit_link();                 // digit link / refusal from the snapshot
+    ShareLink link_base() const;              // recipe, steps, data and weight hash of the snapshot
+    std::string share_refusal() const;
+    Status open_link(const std::string& text);
+    Status load_generator(const std::vector<uint8_t>& bytes);
+    void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
+    void refuse_link(std::string message);
+
+    // The digit and links.
+    Sequential snapshot_;
+    int64_t snapshot_step_ = 0;
+    bool snapshot_whole_ = true;              // taken between iterations (else its hash is no step's)
+    uint64_t snapshot_version_ = 0;
+    mutable uint64_t snapshot_hash_ = 0;      // generator_weight_hash(snapshot_), when known
+    mutable bool snapshot_hash_known_ = false;
+    bool model_has_recipe_ = true;            // false: a foreign checkpoint (no Ganvas recipe)
+    uint64_t data_hash_ = 0;
+    bool digit_selected_ = false;
+    ShareLink digit_;                         // z and bn (the rest filled for rendering)
+    std::vector<float> digit_z_values_, digit_pixels_;
+    uint64_t digit_version_ = 0;
+    std::string digit_link_;
+    SequentialCache cache_;                   // the digit, the strip, an explore-only grid
+    std::unique_ptr<ShareLink> opened_link_;
+    std::string link_state_, link_message_;
+    int64_t rebuild_target_ = -1;             // >= 0 while rebuilding
+    int rebuild_threads_ = 0;                 // threads before the rebuild took every core
+    double rate_ = 0;
+    struct ExploreModel;                      // a generator file's G (io/generator_file.h)
+    std::shared_ptr<ExploreModel> explore_;
 
     SessionConfig config_;
     GanConfig gan_config_;

@@ -11,6 +11,18 @@ namespace ganvas {
 
 bool TrainerThread::available() { return thread_limit() > 1; }
 
+void copy_generator_snapshot(const Sequential& from, Sequential* to) {
+    if (to->layers.size() != from.layers.size() || to->params.size() != from.params.size() ||
+        to->buffers.size() != from.buffers.size()) {
+        to->layers = from.layers;
+        to->tensors = from.tensors;
+        to->grads.clear();
+    }
+    to->params = from.params;  // same sizes: no allocation
+    to->buffers = from.buffers;
+    to->counters = from.counters;
+}
+
 TrainerThread::~TrainerThread() {
     if (!thread_.joinable()) return;
     {
@@ -29,17 +41,19 @@ void TrainerThread::attach(Gan* gan, const Dataset* data, const Matrix* noise) {
     data_ = data;
     noise_ = noise;
     samples_.resize(noise->rows(), gan->config().image_pixels);
+    copy_generator_snapshot(gan->sample_generator(), &snapshot_);
     report_ = Report{};
     report_.step = gan->step();
     report_.epoch = gan->epoch();
     samples_wanted_ = false;
 }
 
-void TrainerThread::resume() {
+void TrainerThread::resume(int64_t stop_at) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         assert(gan_ != nullptr && "TrainerThread::resume: attach() first");
         run_ = true;
+        stop_at_ = stop_at;
     }
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     wake_.notify_all();
@@ -62,7 +76,7 @@ void TrainerThread::request_samples() {
     samples_wanted_ = true;
 }
 
-void TrainerThread::take(Report* out, Matrix* samples) {
+void TrainerThread::take(Report* out, Matrix* samples, Sequential* snapshot) {
     std::lock_guard<std::mutex> lock(mutex_);
     out->iterations.clear();
     std::swap(out->iterations, report_.iterations);  // both vectors keep their capacity
@@ -70,7 +84,11 @@ void TrainerThread::take(Report* out, Matrix* samples) {
     out->epoch = report_.epoch;
     out->diverged = std::exchange(report_.diverged, false);
     out->have_samples = std::exchange(report_.have_samples, false);
-    if (out->have_samples) std::swap(*samples, samples_);
+    out->samples_step = report_.samples_step;
+    if (out->have_samples) {
+        std::swap(*samples, samples_);
+        std::swap(*snapshot, snapshot_);
+    }
 }
 
 void TrainerThread::loop() {
@@ -78,18 +96,30 @@ void TrainerThread::loop() {
     for (;;) {
         wake_.wait(lock, [this] { return run_ || quit_; });
         if (quit_) return;
+        if (stop_at_ >= 0 && gan_->step() >= stop_at_ && !gan_->mid_iteration()) {
+            run_ = false;  // the step it was told to stop at: park (the driver sees the step)
+            continue;
+        }
         busy_ = true;
-        const bool make_samples = std::exchange(samples_wanted_, false);
+        const bool make_samples = samples_wanted_;
         lock.unlock();
 
         StepStats done;
         const bool completed = gan_->train_part(*data_, &done);
         const bool finite = std::isfinite(done.d_loss) && std::isfinite(done.g_loss);
-        const bool made_samples = make_samples && (!completed || finite);  // else the UI asks again
-        if (made_samples) gan_->generate(const_view_of(*noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);
+        // Between iterations only, so the snapshot is a whole step's G (else at the next one).
+        const bool made_samples = make_samples && completed && finite;
+        if (made_samples) {
+            gan_->generate(const_view_of(*noise_), view_of(samples_), BatchNormMode::TrainNoUpdate);
+            copy_generator_snapshot(gan_->sample_generator(), &snapshot_);
+        }
         const int64_t step = gan_->step(), epoch = gan_->epoch();
 
         lock.lock();
+        if (made_samples) {
+            samples_wanted_ = false;
+            report_.samples_step = step;
+        }
         if (completed) {
             report_.iterations.push_back(done);
             if (!finite) {  // stop here: the UI reports it and the user resets or loads

@@ -8,8 +8,11 @@
 // Who owns the model: while the trainer runs, the model (Gan) and the sample buffer are its
 // alone; the UI thread talks to it through a small mailbox under one mutex:
 //   UI -> trainer:  resume() / park(), request_samples()
-//   trainer -> UI:  finished iterations (StepStats), the step and epoch, a fresh sample batch,
-//                   whether the run diverged                                  (take())
+//   trainer -> UI:  finished iterations (StepStats), the step and epoch, a fresh sample batch
+//                   with a snapshot of G (copy_generator_snapshot) of the same step, whether
+//                   the run diverged or reached the step it was told to stop at    (take())
+// Samples and snapshots are made between iterations only (after the part that ends one): a
+// snapshot is then some step's exact G, whose weight hash a share link can name.
 // park() returns only once the trainer is idle between parts of a step (Gan::train_part); from then until resume()
 // the UI thread may use the model freely (save, load, reset, sample, set_threads). The trainer
 // computes on the process's default GEMM pool (core/base/parallel.h); the UI thread samples
@@ -30,6 +33,10 @@
 
 namespace ganvas {
 
+// Copies G's weights, running statistics and counters into *to (no gradients); allocates only
+// when *to holds another shape. A snapshot the UI thread draws from while G trains.
+void copy_generator_snapshot(const Sequential& from, Sequential* to);
+
 class TrainerThread {
 public:
     // Whether this build can run one (its core was built with threads: core/base/parallel.h).
@@ -43,21 +50,25 @@ public:
     // What to train and where samples go (`samples` sized for `noise`). Only while parked.
     void attach(Gan* gan, const Dataset* data, const Matrix* noise);
 
-    void resume();  // trains part after part until park(); starts the thread once
+    // Trains part after part until park(); starts the thread once. With stop_at >= 0 it parks
+    // itself once the model has done stop_at iterations (a link's rebuild: never one more).
+    void resume(int64_t stop_at = -1);
     void park();    // stops after the current part and waits until the trainer is idle
 
-    // Asks for G(noise) after the next part (BatchNormMode::TrainNoUpdate, as the UI does).
+    // Asks for G(noise) (BatchNormMode::TrainNoUpdate, as the UI does) and a snapshot of G at
+    // the end of the next iteration.
     void request_samples();
 
     struct Report {
         std::vector<StepStats> iterations;  // completed since the last take(), oldest first
         int64_t step = 0, epoch = 0;         // the model's, after the last part
-        bool have_samples = false;           // `samples` passed to take() now holds a fresh batch
+        bool have_samples = false;           // `samples` and `snapshot` passed to take() are fresh,
+        int64_t samples_step = 0;            // both of the model after this many iterations
         bool diverged = false;               // a loss was not finite: the trainer parked itself
     };
     // Moves out what the trainer produced since the last call. With fresh samples, `samples`
-    // is swapped with the trainer's buffer (no copy). Cheap: call it every frame.
-    void take(Report* out, Matrix* samples);
+    // and `snapshot` are swapped with the trainer's buffers (no copy). Cheap: call it every frame.
+    void take(Report* out, Matrix* samples, Sequential* snapshot);
 
 private:
     void loop();
@@ -65,7 +76,10 @@ private:
     Gan* gan_ = nullptr;
     const Dataset* data_ = nullptr;
     const Matrix* noise_ = nullptr;
-    Matrix samples_;  // the trainer's sample buffer
+    Matrix samples_;      // the trainer's sample buffer
+    Sequential snapshot_;  // and its snapshot of G
+    int64_t samples_step_ = 0;
+    int64_t stop_at_ = -1;
 
     std::thread thread_;
     std::mutex mutex_;

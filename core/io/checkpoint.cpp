@@ -27,10 +27,7 @@ const char* const kNetNames[2] = {"generator", "discriminator"};
 
 // [SECTION] Writing
 
-namespace {
-
-void add_network(std::vector<SafetensorsEntry>& entries, const std::string& prefix, const Sequential& net,
-                 const AdamState& adam) {
+void checkpoint_add_model_tensors(std::vector<SafetensorsEntry>& entries, const std::string& prefix, const Sequential& net) {
     for (const TensorInfo& t : net.tensors) {
         const std::string name = prefix + "." + t.name;
         if (t.store == TensorStore::Params)
@@ -40,6 +37,13 @@ void add_network(std::vector<SafetensorsEntry>& entries, const std::string& pref
         else
             entries.push_back(SafetensorsEntry::of(name, I64, t.shape, &net.counters[t.offset], 1));
     }
+}
+
+namespace {
+
+void add_network(std::vector<SafetensorsEntry>& entries, const std::string& prefix, const Sequential& net,
+                 const AdamState& adam) {
+    checkpoint_add_model_tensors(entries, prefix, net);
     for (const TensorInfo& t : net.tensors) {
         if (t.store != TensorStore::Params) continue;
         const std::string name = "optimizer." + prefix + "." + t.name;
@@ -141,6 +145,27 @@ Status take_spare(const SafetensorsFile& file, const SafetensorsTensor& t, RngSt
     return Status::success();
 }
 
+// The model tensors of one network (weights, running statistics, counters) as <prefix>.<name>.
+void add_expected_model(std::map<std::string, Expected>& table, const std::string& prefix, Sequential& net) {
+    for (const TensorInfo& t : net.tensors) {
+        Expected e;
+        e.shape = t.shape;
+        const TensorInfo* info = &t;
+        if (t.store != TensorStore::Counter) {
+            std::vector<float>& store = t.store == TensorStore::Params ? net.params : net.buffers;
+            e.take = [&store, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
+                return take_floats(f, st, &store[info->offset], info->non_negative);
+            };
+        } else {
+            e.dtype = I64;
+            e.take = [&net, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
+                return take_counter(f, st, &net.counters[info->offset]);
+            };
+        }
+        table[prefix + "." + t.name] = std::move(e);
+    }
+}
+
 // Every name a checkpoint of `gan`'s config may hold, wired to the place its values go.
 std::map<std::string, Expected> expected_tensors(Gan& gan, TrainerState* trainer) {
     std::map<std::string, Expected> table;
@@ -148,22 +173,8 @@ std::map<std::string, Expected> expected_tensors(Gan& gan, TrainerState* trainer
         Sequential& net = n == 0 ? gan.generator() : gan.discriminator();
         AdamState& adam = n == 0 ? gan.adam_g() : gan.adam_d();
         const std::string prefix = kNetNames[n];
+        add_expected_model(table, prefix, net);
         for (const TensorInfo& t : net.tensors) {
-            Expected e;
-            e.shape = t.shape;
-            const TensorInfo* info = &t;
-            if (t.store != TensorStore::Counter) {
-                std::vector<float>& store = t.store == TensorStore::Params ? net.params : net.buffers;
-                e.take = [&store, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
-                    return take_floats(f, st, &store[info->offset], info->non_negative);
-                };
-            } else {
-                e.dtype = I64;
-                e.take = [&net, info](const SafetensorsFile& f, const SafetensorsTensor& st) {
-                    return take_counter(f, st, &net.counters[info->offset]);
-                };
-            }
-            table[prefix + "." + t.name] = std::move(e);
             if (t.store != TensorStore::Params) continue;
             for (int moment = 0; moment < 2; ++moment) {
                 Expected m;
@@ -258,13 +269,14 @@ bool parse_decimal(const std::string& text, uint64_t max, uint64_t* out) {
     return true;
 }
 
-Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step) {
+Status read_metadata(const SafetensorsFile& file, const std::string& expected_format, Recipe* recipe, int64_t* step) {
     const std::string* format = file.metadata_value("format");
     if (!format)
         return Status::failure("the file has no __metadata__ \"format\": it is a safetensors file but not a Ganvas checkpoint "
                                "(Ganvas needs format, format_version, config, step and seed in __metadata__)");
-    if (*format != "ganvas-checkpoint")
-        return Status::failure("the file's metadata says format '" + *format + "', not 'ganvas-checkpoint': not a Ganvas checkpoint");
+    if (*format != expected_format)
+        return Status::failure("the file's metadata says format '" + *format + "', not '" + expected_format + "': not a Ganvas " +
+                               (expected_format == "ganvas-checkpoint" ? "checkpoint" : "file of this kind"));
     const std::string* version = file.metadata_value("format_version");
     uint64_t v = 0;
     if (!version || !parse_decimal(*version, 1000000, &v) || v < 1)
@@ -306,36 +318,9 @@ Status read_metadata(const SafetensorsFile& file, Recipe* recipe, int64_t* step)
     return Status::success();
 }
 
-// Bytes of the model tensors (weights and running statistics) a config needs, from the layer
-// records' tensor tables alone: checked against the file before a Gan of that config is
-// allocated, so a small hostile file cannot make the loader allocate gigabytes.
-uint64_t model_bytes(const GanConfig& config) {
-    uint64_t floats = 0;
-    for (const auto& specs : {generator_layers(config), discriminator_layers(config)})
-        for (const TensorInfo& t : sequential_tensors(specs))
-            if (t.store != TensorStore::Counter) floats += uint64_t(t.size);
-    return floats * 4;
-}
-
-}  // namespace
-
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe_out) {
-    SafetensorsFile file;
-    Status s = safetensors_parse(bytes, size, &file);
-    if (!s) return s;
-    Recipe recipe;
-    int64_t step = 0;
-    s = read_metadata(file, &recipe, &step);
-    if (!s) return s;
-    const GanConfig config = recipe_config_at(recipe, step);
-
-    if (model_bytes(config) > file.data_size)
-        return Status::failure("the checkpoint's config needs " + std::to_string(model_bytes(config)) +
-                               " bytes of weights but the file holds only " + std::to_string(file.data_size) +
-                               ": the file is incomplete or its config does not belong to it");
-    auto staged = std::make_unique<Gan>(recipe);  // fresh: what absent groups keep
-    TrainerState trainer = staged->trainer_state();
-    std::map<std::string, Expected> table = expected_tensors(*staged, &trainer);
+// Takes every tensor of the file into the table's places: each name must be in the table, with
+// its dtype and shape; model tensors are all required, the other groups come whole or not at all.
+Status take_tensors(const SafetensorsFile& file, const GanConfig& config, std::map<std::string, Expected>& table) {
     for (const SafetensorsTensor& t : file.tensors) {
         auto it = table.find(t.name);
         if (it == table.end())
@@ -350,7 +335,7 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
             return Status::failure("tensor '" + t.name + "' has shape " + shape_text(t.shape) + " but the checkpoint's config needs " +
                                    (e.any_length ? std::string("a 1-D tensor") : shape_text(e.shape)) +
                                    (t.name.find("weight") != std::string::npos ? " (Linear weights are (out, in))" : ""));
-        s = e.take(file, t);
+        const Status s = e.take(file, t);
         if (!s) return s;
         e.seen = true;
     }
@@ -370,18 +355,65 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
                                (g == Group::Model ? std::string(": the checkpoint is incomplete or for another model")
                                                   : std::string(": a checkpoint has all of the ") + group_name(g) + " state or none"));
     }
+    return Status::success();
+}
+
+// Bytes of the model tensors (weights and running statistics) a config needs, from the layer
+// records' tensor tables alone: checked against the file before a Gan of that config is
+// allocated, so a small hostile file cannot make the loader allocate gigabytes.
+uint64_t model_bytes(const GanConfig& config) {
+    uint64_t floats = 0;
+    for (const auto& specs : {generator_layers(config), discriminator_layers(config)})
+        for (const TensorInfo& t : sequential_tensors(specs))
+            if (t.store != TensorStore::Counter) floats += uint64_t(t.size);
+    return floats * 4;
+}
+
+}  // namespace
+
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe_out,
+                           bool* has_recipe_out) {
+    SafetensorsFile file;
+    Status s = safetensors_parse(bytes, size, &file);
+    if (!s) return s;
+    Recipe recipe;
+    int64_t step = 0;
+    s = read_metadata(file, "ganvas-checkpoint", &recipe, &step);
+    if (!s) return s;
+    const GanConfig config = recipe_config_at(recipe, step);
+
+    if (model_bytes(config) > file.data_size)
+        return Status::failure("the checkpoint's config needs " + std::to_string(model_bytes(config)) +
+                               " bytes of weights but the file holds only " + std::to_string(file.data_size) +
+                               ": the file is incomplete or its config does not belong to it");
+    auto staged = std::make_unique<Gan>(recipe);  // fresh: what absent groups keep
+    TrainerState trainer = staged->trainer_state();
+    std::map<std::string, Expected> table = expected_tensors(*staged, &trainer);
+    s = take_tensors(file, config, table);
+    if (!s) return s;
     s = check_sampler(trainer.sampler, config.batch_size);
     if (!s) return s;
     staged->set_trainer_state(trainer);
     staged->set_step(step);
     *out = std::move(staged);
     if (recipe_out) *recipe_out = std::move(recipe);
+    if (has_recipe_out) *has_recipe_out = file.metadata_value("recipe") != nullptr;  // else recipe_of(config, seed)
     return Status::success();
 }
 
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe) {
+Status checkpoint_read_metadata(const SafetensorsFile& file, const std::string& format, Recipe* recipe, int64_t* step) {
+    return read_metadata(file, format, recipe, step);
+}
+
+Status checkpoint_read_network(const SafetensorsFile& file, const GanConfig& config, const std::string& prefix, Sequential* net) {
+    std::map<std::string, Expected> table;
+    add_expected_model(table, prefix, *net);
+    return take_tensors(file, config, table);
+}
+
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe, bool* has_recipe) {
     std::unique_ptr<Gan> loaded;
-    const Status s = checkpoint_load_new(bytes, size, &loaded, recipe);
+    const Status s = checkpoint_load_new(bytes, size, &loaded, recipe, has_recipe);
     if (s) *gan = std::move(*loaded);
     return s;
 }

@@ -31,6 +31,7 @@
 #include "gan/gan.h"
 #include "gan/recipe.h"
 #include "base/status.h"
+#include "io/safetensors.h"
 
 namespace ganvas {
 
@@ -41,15 +42,30 @@ constexpr int kCheckpointFormatVersion = 1;
 std::vector<uint8_t> checkpoint_serialize(const Gan& gan);
 
 // Builds a Gan from checkpoint bytes: config and seed from the metadata, then every tensor;
-// the run's recipe into *recipe when it is not null.
+// the run's recipe into *recipe when it is not null, and into *has_recipe whether the file
+// carried a Ganvas recipe (false: a foreign file, e.g. PyTorch's, which a link cannot rebuild).
 // Everything is validated before *out is touched - the container (safetensors_parse), the
 // metadata, each tensor's name, dtype and shape against what the config needs, missing tensors,
 // incomplete groups, non-finite values and impossible ones (negative variances, counters, a
 // sampler order that is not a permutation) - and an error says which tensor and what to do.
-Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe = nullptr);
+Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Gan>* out, Recipe* recipe = nullptr,
+                           bool* has_recipe = nullptr);
 // The same, replacing *gan (config, seed, weights, optimiser, streams, step) on success and
 // leaving it untouched on any error.
-Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe = nullptr);
+Status checkpoint_load(const uint8_t* bytes, size_t size, Gan* gan, Recipe* recipe = nullptr, bool* has_recipe = nullptr);
+
+// [SECTION] Shared with io/generator_file.cpp (a generator alone, in the same tensor names)
+
+// Appends a network's model tensors (weights, running statistics, counters) as <prefix>.<name>.
+void checkpoint_add_model_tensors(std::vector<SafetensorsEntry>& entries, const std::string& prefix, const Sequential& net);
+// Reads and checks the metadata every Ganvas file has (format == `format`, format_version,
+// config, step, seed, recipe: as checkpoint_load_new does); a file without a recipe gives a
+// recipe of its config and seed.
+Status checkpoint_read_metadata(const SafetensorsFile& file, const std::string& format, Recipe* recipe, int64_t* step);
+// Takes <prefix>.* model tensors of `file` into *net (built for `config`), validated as
+// checkpoint_load_new validates them; every tensor of the file must be one of them and every
+// one must be there. *net may be partly written on error: pass a staged network.
+Status checkpoint_read_network(const SafetensorsFile& file, const GanConfig& config, const std::string& prefix, Sequential* net);
 
 // FNV-1a 64-bit of bytes, printed as 16 hex digits: the content hash the CLI reports.
 std::string content_hash_hex(const uint8_t* bytes, size_t size);
