@@ -15,6 +15,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace ganvas_cli {
@@ -38,11 +39,27 @@ int train_run(const TrainArgs& args);
 
 struct SampleArgs {
     std::string checkpoint_path, z_path, png_path, raw_path, bn = "eval";
+    std::string link;       // --link URL: draw the link's digit (cli/link_command.cpp)
+    std::string data_path;  // with --link: the images its model trained on (default: the built-in digits)
     long long seed = -1;   // -1: the checkpoint's
     long long count = -1;  // -1: 64
 };
 void sample_options(CLI::App& command, SampleArgs* args);
 int sample_run(const SampleArgs& args);
+int sample_link_run(const SampleArgs& args);  // sample_run with --link
+
+struct LinkArgs {
+    std::string checkpoint_path, recipe_path, data_path, z_path, slerp, grid_seed, base;
+    long long steps = -1;             // with --recipe
+    long long z_seed = -1, z_index = -1;
+    std::string bn = "batch";
+    long long batch_seed = -1;        // -1: the model's seed
+    int batch_count = 64;
+    long long row = -1;               // -1: the z index when it is in the batch, else 0
+    const CLI::Option* grid_option = nullptr;  // --grid given (its SEED is optional)
+};
+void link_options(CLI::App& command, LinkArgs* args);
+int link_run(const LinkArgs& args);
 
 struct ExportArgs {
     std::string checkpoint_path, data_path, out_path, json_path;

@@ -12,12 +12,15 @@ int main(int argc, char** argv) {
     ganvas_cli::SampleArgs sample;
     ganvas_cli::BenchArgs bench;
     ganvas_cli::ExportArgs export_args;
+    ganvas_cli::LinkArgs link;
     CLI::App* train_command =
         app.add_subcommand("train", "train a GAN from a preset and write losses, a sample grid and a checkpoint");
     CLI::App* sample_command = app.add_subcommand("sample", "draw images from a checkpoint's generator (PNG grid, raw float32)");
     CLI::App* bench_command = app.add_subcommand("bench", "measure training speed (iterations/s, time per phase, GFLOP/s)");
     CLI::App* export_command =
         app.add_subcommand("export-generator", "write a checkpoint's generator alone (the file the page explores)");
+    CLI::App* link_command = app.add_subcommand("link", "write a share link to a digit (or grid) of a checkpoint or recipe");
+    ganvas_cli::link_options(*link_command, &link);
     ganvas_cli::train_options(*train_command, &train);
     ganvas_cli::sample_options(*sample_command, &sample);
     ganvas_cli::bench_options(*bench_command, &bench);
@@ -29,5 +32,6 @@ int main(int argc, char** argv) {
     if (train_command->parsed()) return ganvas_cli::train_run(train);
     if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
     if (export_command->parsed()) return ganvas_cli::export_run(export_args);
+    if (link_command->parsed()) return ganvas_cli::link_run(link);
     return ganvas_cli::bench_run(bench);
 }

@@ -24,14 +24,22 @@ static int fail(const std::string& message) {
 void sample_options(CLI::App& command, SampleArgs* args) {
     command.footer("Generates images with the generator of a checkpoint (from `ganvas train`, the page, or PyTorch).\n"
                         "At least one of --png and --raw is needed.");
-    command.add_option("--checkpoint", args->checkpoint_path, "a Ganvas safetensors checkpoint")->required();
+    command.add_option("--checkpoint", args->checkpoint_path,
+                       "a Ganvas safetensors checkpoint (with --link: used when its generator is the link's)");
+    CLI::Option* link = command.add_option("--link", args->link,
+        "draw a share link's digit (or grid): rebuild its model by replaying its recipe (or take --checkpoint when its "
+        "weight hash is the link's), check the weight hash, write the digit");
+    command.add_option("--data", args->data_path, "with --link: the IDX images its model trained on (default: the built-in digits)")
+        ->needs(link);
     CLI::Option* seed = command.add_option("--seed", args->seed,
         "draw z ~ N(0, 1) as the z of (S, 0..N-1): the same z as the grid `ganvas train --seed S` writes "
         "(default: the checkpoint's seed)")->check(CLI::Range(0LL, 1LL << 53));
     CLI::Option* count = command.add_option("--count", args->count, "how many z to draw (default 64)")->check(CLI::Range(1, 65536));
     command.add_option("--z", args->z_path, "read z instead: N x latent float32 little-endian, row after row")
         ->excludes(seed)
-        ->excludes(count);
+        ->excludes(count)
+        ->excludes(link);
+    link->excludes(seed)->excludes(count);
     command.add_option("--png", args->png_path, "write the images as a grid, 8 per row, 3x scale");
     command.add_option("--raw", args->raw_path, "write the images as N x 784 float32 little-endian, values in [-1, 1]");
     command.add_option("--bn", args->bn,
@@ -43,6 +51,8 @@ void sample_options(CLI::App& command, SampleArgs* args) {
 
 int sample_run(const SampleArgs& args) {
     if (args.png_path.empty() && args.raw_path.empty()) return cli_usage_error("sample", "needs at least one of --png, --raw");
+    if (!args.link.empty()) return sample_link_run(args);
+    if (args.checkpoint_path.empty()) return cli_usage_error("sample", "needs --checkpoint FILE (or --link URL)");
     const std::string& checkpoint_path = args.checkpoint_path;
     const std::string& z_path = args.z_path;
     const std::string& png_path = args.png_path;

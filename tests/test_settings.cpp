@@ -11,79 +11,11 @@
 #include "base/rng.h"
 #include "gan/recipe.h"
 #include "gan/settings.h"
+#include "random_settings.h"
 
 using namespace ganvas;
+using namespace ganvas_test;
 
-namespace {
-
-// [SECTION] Helpers
-
-// Bitwise equality over every setting (floats by their bits: -0 != 0, NaN == NaN).
-bool same_bits(const GanConfig& a, const GanConfig& b, std::string* differing) {
-    GanConfig& x = const_cast<GanConfig&>(a);
-    GanConfig& y = const_cast<GanConfig&>(b);
-    for (const Setting& s : settings_list()) {
-        bool same = true;
-        switch (s.type) {
-            case SettingType::Int: same = *s.int_member(x) == *s.int_member(y); break;
-            case SettingType::Float: same = std::memcmp(s.float_member(x), s.float_member(y), sizeof(float)) == 0; break;
-            case SettingType::IntList: same = *s.list_member(x) == *s.list_member(y); break;
-            case SettingType::Choice: same = *s.choice_member(x) == *s.choice_member(y); break;
-            case SettingType::Bool: same = *s.bool_member(x) == *s.bool_member(y); break;
-        }
-        if (!same) {
-            *differing = s.key + ": " + settings_get_text(a, s) + " vs " + settings_get_text(b, s);
-            return false;
-        }
-    }
-    return true;
-}
-
-float float_of_bits(uint32_t bits) {
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-// Sets `s` in *c to a random value within the table's range. Floats: random bit patterns
-// (every exponent, subnormals, both zeros) until one is in range, with the bounds themselves
-// and their neighbours now and then.
-void randomise(const Setting& s, Rng& rng, GanConfig* c) {
-    const auto uniform_int = [&](double lo, double hi) { return int(lo) + int(rng.below(uint32_t(hi - lo + 1))); };
-    switch (s.type) {
-        case SettingType::Int: *s.int_member(*c) = uniform_int(s.lo, s.hi); return;
-        case SettingType::IntList: {
-            std::vector<int> v(size_t(uniform_int(s.min_items, s.max_items)));
-            for (int& w : v) w = uniform_int(s.lo, s.hi);
-            *s.list_member(*c) = v;
-            return;
-        }
-        case SettingType::Choice: {
-            const std::vector<std::string> names = s.choices();
-            *s.choice_member(*c) = names[rng.below(uint32_t(names.size()))];
-            return;
-        }
-        case SettingType::Bool: *s.bool_member(*c) = rng.below(2) == 1; return;
-        case SettingType::Float: break;
-    }
-    float* f = s.float_member(*c);
-    const float lo = float(s.lo), hi = float(s.hi);
-    const float edges[] = {lo, hi, std::nextafter(lo, hi), std::nextafter(hi, lo), float_of_bits(1), 0.0f, -0.0f};
-    for (int attempt = 0; attempt < 10000; ++attempt) {
-        const uint32_t pick = rng.below(64);
-        *f = pick < 7 ? edges[pick] : float_of_bits(rng.next_u32());
-        if (settings_check(*c, s).ok) return;
-    }
-    FAIL("no random value of " << s.key << " fell in range");
-}
-
-GanConfig random_config(Rng& rng) {
-    GanConfig c;
-    for (const Setting& s : settings_list()) randomise(s, rng, &c);
-    return c;
-}
-
-}  // namespace
 
 // [SECTION] The table
 
