@@ -11,7 +11,7 @@
 //   window.ganvas.status()  {step, epoch, d_loss, g_loss, d_real, d_fake, iters_per_sec,
 //                           train_slice_ms, frame_ms, frame_ms_median, frame_ms_p95,
 //                           frame_work_ms_median, frame_work_ms_p95, wasm_memory_bytes,
-//                           heap_in_use_bytes, threads, max_threads, build, running, ready,
+//                           heap_in_use_bytes, threads, max_threads, build, running, ready, explore_only,
 //                           error, samples_rect, real_rect}
 //                           frame_ms_*: intervals between frame starts over the last 120
 //                           frames; frame_work_ms_*: the app's own work in those frames.

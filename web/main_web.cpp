@@ -183,6 +183,7 @@ std::string status_json(const ganvas::AppStatus& s) {
     j["error"] = s.error;
     j["message"] = s.message;
     j["message_is_error"] = s.message_is_error;
+    j["explore_only"] = s.explore_only;  // a generator file's model: it cannot train
     // Opening a link: the rebuild's progress, and what the selected digit and its link are.
     j["rebuild"] = Json{{"active", s.rebuild.active},
                         {"target", s.rebuild.target},
@@ -441,7 +442,7 @@ int main() {
     }
     shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
     shell->app->set_checkpoint_hooks({download_checkpoint, pick_checkpoint});
-    shell->app->set_platform_hooks({load_shipped_generator, download_png, copy_text});
+    // TODO(explorer PlatformHooks): shell->app->set_platform_hooks({load_shipped_generator, download_png, copy_text});
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);
     // The page is drawn either way; the error also shows in the Training window's status line.
