@@ -16,6 +16,8 @@
 //                           frame_ms_*: intervals between frame starts over the last 120
 //                           frames; frame_work_ms_*: the app's own work in those frames.
 //   window.ganvas.start() / pause() / reset()
+//   window.ganvas.step(n)   trains n whole iterations now (a begun one counts as one: after pause()
+//                           the model then ends on a whole step, which a share link needs).
 //   window.ganvas.setThreads(n)
 //                           threads training uses (the Training window's slider), clamped to
 //                           1..status().max_threads; returns the count in effect. The same
@@ -141,6 +143,7 @@
         start: Module.cwrap('ganvas_start', null, []),
         pause: Module.cwrap('ganvas_pause', null, []),
         reset: Module.cwrap('ganvas_reset', null, []),
+        step: Module.cwrap('ganvas_step', 'number', ['number']),
         setThreads: Module.cwrap('ganvas_set_threads', 'number', ['number']),
         status: Module.cwrap('ganvas_status_json', 'number', []),
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
@@ -509,6 +512,11 @@
     reset() {
       exportsOrThrow().reset();
       if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
+    },
+    step(n = 1) {
+      if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.step(n): n must be an integer >= 1');
+      orThrow(jsonFrom(exportsOrThrow().step(n)));
+      return statusNow().step;
     },
     setThreads(n) {
       if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.setThreads(n): n must be an integer >= 1');

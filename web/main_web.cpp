@@ -265,6 +265,13 @@ EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
     if (ganvas::App* app = web_app()) app->run(ganvas::command::Reset{});
 }
 
+// Trains `count` whole iterations now (a begun one counts as one, so a paused model then ends on
+// a step boundary, which a share link needs): {"ok":true} or {"ok":false,"error":"..."}.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_step(int count) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::Step{count}), &json);
+}
+
 // Threads training uses, clamped to 1 .. max_threads (1 in the one-thread build); returns the
 // count in effect. The results are the same bits for any count.
 EMSCRIPTEN_KEEPALIVE int ganvas_set_threads(int n) {

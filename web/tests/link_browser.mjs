@@ -88,8 +88,11 @@ async function sender(options, cleanup) {
   await page.evaluate(() => window.ganvas.start());
   await waitForStatus(page, (s) => s.step >= options.steps, `training did not reach step ${options.steps}`,
     options.timeout * 1000);
-  await page.evaluate(() => window.ganvas.pause());
-  const { step } = await page.evaluate(() => window.ganvas.status());
+  // Paused mid-iteration a model has no link (it names whole steps): finish that iteration.
+  const step = await page.evaluate(() => {
+    window.ganvas.pause();
+    return window.ganvas.step(1);
+  });
 
   const { grid } = await page.evaluate((i) => {
     window.ganvas.selectSample(i);
