@@ -11,11 +11,13 @@
 //   window.ganvas.status()  {step, epoch, d_loss, g_loss, d_real, d_fake, iters_per_sec,
 //                           train_slice_ms, frame_ms, frame_ms_median, frame_ms_p95,
 //                           frame_work_ms_median, frame_work_ms_p95, wasm_memory_bytes,
-//                           heap_in_use_bytes, threads, max_threads, build, running, ready,
+//                           heap_in_use_bytes, threads, max_threads, build, running, ready, explore_only,
 //                           error, samples_rect, real_rect}
 //                           frame_ms_*: intervals between frame starts over the last 120
 //                           frames; frame_work_ms_*: the app's own work in those frames.
 //   window.ganvas.start() / pause() / reset()
+//   window.ganvas.step(n)   trains n whole iterations now (a begun one counts as one: after pause()
+//                           the model then ends on a whole step, which a share link needs).
 //   window.ganvas.setThreads(n)
 //                           threads training uses (the Training window's slider), clamped to
 //                           1..status().max_threads; returns the count in effect. The same
@@ -44,6 +46,32 @@
 //                           Float32Array (64 x 784, row-major, values in [-1, 1]): G(gridZ()) of
 //                           the model as it is now (BatchNorm on batch statistics, the running
 //                           ones untouched), as `ganvas sample --count 64 --bn train --raw` writes.
+//   window.ganvas.selectSample(i)
+//                           selects grid cell i (0..63) as the digit (the Digit window shows it).
+//   window.ganvas.digit()   {pixels: Float32Array(784) in [-1, 1] (null when none is selected),
+//                           link: the page's URL + '#' + the digit's fragment, or null with
+//                           refusal: why it cannot be shared, state, message}: the selected digit.
+//   window.ganvas.setDigitSlerp(seed1, index1, seed2, index2, t, bn?)
+//   window.ganvas.setDigitRaw(Float32Array(latent), bn?)
+//                           an interpolated or edited digit; bn: omitted (the selected digit's
+//                           batch), 'eval', or {seed, count, row}. Throw Error when refused.
+//   window.ganvas.openLink(url)
+//                           a link (URL or fragment): Promise resolving with digit() once the digit
+//                           is shown (at once for this model, else after rebuilding it: see
+//                           status().rebuild); rejects with Error(reason): a malformed link, other
+//                           data, a weight-hash mismatch. A refused link leaves the run as it was.
+//                           A link to the shipped generator loads shipped-generator.safetensors
+//                           first (fetched only then). The page opens location.hash's link when
+//                           ready and on every hashchange.
+//   window.ganvas.gridLink()
+//                           the URL of the whole grid, or null when the model cannot be shared.
+//   window.ganvas.loadGenerator(bytesOrFile) / loadShippedGenerator()
+//                           an explore-only model from a generator file (Promise; rejects with
+//                           Error(message)); the second fetches the shipped one.
+//   window.ganvas.copiedText()
+//                           the last text the app put on the clipboard ("Copy link"), for tests.
+// status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
+// share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
 // <input type=file> (input.ganvas-checkpoint-input); a file dropped onto the page loads too.
 // The outcome also shows in the app's status line and in status().message.
@@ -115,6 +143,7 @@
         start: Module.cwrap('ganvas_start', null, []),
         pause: Module.cwrap('ganvas_pause', null, []),
         reset: Module.cwrap('ganvas_reset', null, []),
+        step: Module.cwrap('ganvas_step', 'number', ['number']),
         setThreads: Module.cwrap('ganvas_set_threads', 'number', ['number']),
         status: Module.cwrap('ganvas_status_json', 'number', []),
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
@@ -122,6 +151,15 @@
         checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number']),
         gridZ: Module.cwrap('ganvas_grid_z', 'number', ['number']),
         samplesRaw: Module.cwrap('ganvas_samples_raw', 'number', ['number']),
+        selectSample: Module.cwrap('ganvas_select_sample', 'number', ['number']),
+        digitPixels: Module.cwrap('ganvas_digit_pixels', 'number', ['number']),
+        setDigitSlerp: Module.cwrap('ganvas_set_digit_slerp', 'number',
+          ['number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']),
+        setDigitRaw: Module.cwrap('ganvas_set_digit_raw', 'number', ['number', 'number', 'number', 'number', 'number']),
+        openLink: Module.cwrap('ganvas_open_link', 'number', ['string']),
+        gridLink: Module.cwrap('ganvas_grid_link', 'number', []),
+        loadGenerator: Module.cwrap('ganvas_load_generator', 'number', ['number', 'number']),
+        showMessage: Module.cwrap('ganvas_show_message', null, ['string', 'number']),
       };
     }
     return native;
@@ -214,8 +252,8 @@
     }
   }
 
-  function downloadBytes(bytes, name) {
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  function downloadBytes(bytes, name, type = 'application/octet-stream') {
+    const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }));
     const a = document.createElement('a');
     a.href = url;
     a.download = name;
@@ -235,21 +273,26 @@
     throw new TypeError('ganvas.loadCheckpoint: pass a Uint8Array, an ArrayBuffer or a File');
   }
 
-  async function loadCheckpoint(source) {
-    const native = exportsOrThrow();
-    const bytes = await toBytes(source);
+  // Calls a C export `fn(ptr, size)` that returns {"ok": ..., "error": ...} JSON with a copy of
+  // `bytes` in wasm memory; throws Error(error) when it says no.
+  function withBytes(fn, bytes, what) {
     const ptr = Module._malloc(Math.max(bytes.length, 1));
-    if (!ptr) throw new Error('ganvas.loadCheckpoint: out of memory for a ' + bytes.length + '-byte file');
+    if (!ptr) throw new Error(`ganvas.${what}: out of memory for a ${bytes.length}-byte file`);
     let result;
     try {
       Module.HEAPU8.set(bytes, ptr);  // read HEAPU8 after malloc: memory may have grown
-      result = JSON.parse(Module.UTF8ToString(native.checkpointLoad(ptr, bytes.length)));
+      result = JSON.parse(Module.UTF8ToString(fn(ptr, bytes.length)));
     } finally {
       Module._free(ptr);
     }
     if (!result.ok) throw new Error(result.error);
     if (benchRun) benchRun.resume = false;  // a loaded model starts paused
     return result;
+  }
+
+  async function loadCheckpoint(source) {
+    const native = exportsOrThrow();
+    return withBytes(native.checkpointLoad, await toBytes(source), 'loadCheckpoint');
   }
 
   // Files the user picks ("Load checkpoint...") or drops: errors show in the app's status line.
@@ -283,6 +326,175 @@
     if (settled) loadChosenFile(file);
   });
 
+  // [SECTION] Share links: the digit, its link, opening links, the shipped generator.
+  const jsonFrom = (ptr) => JSON.parse(Module.UTF8ToString(ptr));
+  const statusNow = () => jsonFrom(exportsOrThrow().status());
+  const pageUrl = (fragment) => window.location.origin + window.location.pathname + '#' + fragment;
+  function orThrow(result) {
+    if (!result.ok) throw new Error(result.error);
+  }
+
+  function digit() {
+    const native = exportsOrThrow();
+    const d = statusNow().digit;
+    const refusal = !d.selected ? 'No digit is selected: click a sample in the grid.'
+      : d.link ? null : d.share_refusal || 'This digit cannot be shared.';
+    return { pixels: d.selected ? floatsFrom(native.digitPixels, 'digit') : null, link: d.link ? pageUrl(d.link) : null,
+      refusal, state: d.link_state, message: d.link_message };
+  }
+
+  // bn for setDigit*: [seed, count, row]; row -1 keeps the selected digit's batch, -2 is eval mode.
+  function batchNormArgs(bn) {
+    if (bn === undefined || bn === null) return [0, 0, -1];
+    if (bn === 'eval') return [0, 0, -2];
+    if (typeof bn === 'object' && [bn.seed, bn.count, bn.row].every((v) => Number.isSafeInteger(v) && v >= 0))
+      return [bn.seed, bn.count, bn.row];
+    throw new TypeError("ganvas.setDigit*: bn must be omitted, 'eval' or {seed, count, row} (integers >= 0)");
+  }
+
+  function setDigitSlerp(seed1, index1, seed2, index2, t, bn) {
+    if (![seed1, index1, seed2, index2].every((v) => Number.isSafeInteger(v) && v >= 0))
+      throw new TypeError('ganvas.setDigitSlerp: seeds and indices must be integers >= 0');
+    if (!(typeof t === 'number' && t >= 0 && t <= 1)) throw new TypeError('ganvas.setDigitSlerp: t must be in [0, 1]');
+    orThrow(jsonFrom(exportsOrThrow().setDigitSlerp(seed1, index1, seed2, index2, t, ...batchNormArgs(bn))));
+    return digit();
+  }
+
+  function setDigitRaw(z, bn) {
+    if (!(z instanceof Float32Array)) throw new TypeError('ganvas.setDigitRaw: z must be a Float32Array');
+    const native = exportsOrThrow();
+    const args = batchNormArgs(bn);
+    const ptr = Module._malloc(Math.max(z.byteLength, 4));
+    try {
+      Module.HEAPF32.set(z, ptr >> 2);
+      orThrow(jsonFrom(native.setDigitRaw(ptr, z.length, ...args)));
+    } finally {
+      Module._free(ptr);
+    }
+    return digit();
+  }
+
+  async function loadGenerator(source) {
+    const native = exportsOrThrow();
+    return withBytes(native.loadGenerator, await toBytes(source), 'loadGenerator');
+  }
+
+  // The shipped generator (web/CMakeLists.txt copies it next to the page): its small JSON
+  // ({weight_hash, steps, seed, link}) is fetched the first time a link is opened, its weights
+  // only when they are needed. Both are kept once fetched.
+  let shippedInfo = null;
+  let shippedBytes = null;
+  async function fetchOk(name) {
+    const response = await fetch(name);
+    if (!response.ok) throw new Error(`ganvas: fetching ${name} gave HTTP ${response.status}`);
+    return response;
+  }
+  function shippedGeneratorInfo() {
+    if (!shippedInfo) {
+      shippedInfo = fetchOk('shipped-generator.json').then((r) => r.json()).catch((e) => {
+        shippedInfo = null;  // try again next time
+        console.warn(e.message);
+        return null;
+      });
+    }
+    return shippedInfo;
+  }
+  async function loadShippedGenerator() {
+    if (!shippedBytes) {
+      shippedBytes = fetchOk('shipped-generator.safetensors').then((r) => r.arrayBuffer());
+      shippedBytes.catch(() => { shippedBytes = null; });
+    }
+    return loadGenerator(new Uint8Array(await shippedBytes));
+  }
+  Module.ganvasLoadShipped = () => {
+    loadShippedGenerator().catch((e) => exportsOrThrow().showMessage(e.message, 1));
+  };
+
+  // The weight hash a link names (w=<16 hex>), or null.
+  function linkWeightHash(text) {
+    const fragment = String(text).slice(String(text).indexOf('#') + 1);
+    const m = fragment.match(/(?:^|&)w=([0-9a-f]{16})(?:&|$)/);
+    return m ? m[1] : null;
+  }
+
+  let openGeneration = 0;  // a newer openLink supersedes an older one
+  async function openLink(url) {
+    if (typeof url !== 'string') throw new TypeError('ganvas.openLink(url): url must be a string');
+    const native = exportsOrThrow();
+    const generation = ++openGeneration;
+    const w = linkWeightHash(url);
+    if (w) {
+      const info = await shippedGeneratorInfo();
+      if (info && info.weight_hash === w) await loadShippedGenerator();
+    }
+    if (generation !== openGeneration) throw new Error('ganvas.openLink: another link was opened meanwhile');
+    orThrow(jsonFrom(native.openLink(url)));
+    for (;;) {
+      const d = statusNow().digit;
+      if (d.link_state === 'shown') return digit();
+      if (d.link_state !== 'rebuilding') throw new Error(d.link_message || `the link was not opened (${d.link_state})`);
+      await afterNextFrame();
+      if (generation !== openGeneration) throw new Error('ganvas.openLink: another link was opened meanwhile');
+    }
+  }
+
+  // The link in the address: opened when the page is ready and whenever it changes.
+  function openLinkInAddress() {
+    if (!settled || !/(^#|&)ganvas=/.test(window.location.hash)) return;
+    openLink(window.location.href).catch((e) => console.warn(`Ganvas: ${e.message}`));
+  }
+  window.addEventListener('hashchange', openLinkInAddress);
+  ready.then(openLinkInAddress, () => {});
+
+  // [SECTION] The Digit window's clipboard and PNG (hooks in web/main_web.cpp).
+  let copied = null;
+  function copyWithTextarea(text) {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch { /* reported below */ }
+    area.remove();
+    if (!ok) console.warn('Ganvas: the browser refused to copy to the clipboard');
+  }
+  Module.ganvasCopyText = (text) => {
+    copied = text;
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(text).catch(() => copyWithTextarea(text));
+    else
+      copyWithTextarea(text);
+  };
+
+  // Grey pixels (width x height) to a PNG, scaled up by whole pixels to at least 280 px wide.
+  Module.ganvasDownloadPng = (grey, width, height, name) => {
+    const scale = Math.max(1, Math.floor(280 / width));
+    const source = document.createElement('canvas');
+    source.width = width;
+    source.height = height;
+    const rgba = new ImageData(width, height);
+    for (let i = 0; i < width * height; i++) {
+      rgba.data.fill(grey[i], 4 * i, 4 * i + 3);
+      rgba.data[4 * i + 3] = 255;
+    }
+    source.getContext('2d').putImageData(rgba, 0, 0);
+    const canvas = document.createElement('canvas');
+    canvas.width = width * scale;
+    canvas.height = height * scale;
+    const ctx = canvas.getContext('2d');
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob((blob) => {
+      if (blob) downloadBytes(blob, name);
+      else console.warn('Ganvas: the browser could not encode the PNG');
+    }, 'image/png');
+  };
+
   window.ganvas = {
     ready,
     status() {
@@ -300,6 +512,11 @@
     reset() {
       exportsOrThrow().reset();
       if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
+    },
+    step(n = 1) {
+      if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.step(n): n must be an integer >= 1');
+      orThrow(jsonFrom(exportsOrThrow().step(n)));
+      return statusNow().step;
     },
     setThreads(n) {
       if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.setThreads(n): n must be an integer >= 1');
@@ -321,6 +538,24 @@
     },
     samplesRaw() {
       return floatsFrom(exportsOrThrow().samplesRaw, 'samplesRaw');
+    },
+    selectSample(i) {
+      if (!Number.isInteger(i)) throw new TypeError('ganvas.selectSample(i): i must be an integer 0..63');
+      orThrow(jsonFrom(exportsOrThrow().selectSample(i)));
+      return digit();
+    },
+    digit,
+    setDigitSlerp,
+    setDigitRaw,
+    openLink,
+    gridLink() {
+      const fragment = Module.UTF8ToString(exportsOrThrow().gridLink());
+      return fragment ? pageUrl(fragment) : null;
+    },
+    loadGenerator,
+    loadShippedGenerator,
+    copiedText() {
+      return copied;
     },
     build: null,  // set below
   };

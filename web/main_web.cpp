@@ -1,13 +1,19 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
 // the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,setThreads,
-// status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint,gridZ,samplesRaw}. Each one is
-// a session command (shell/session.h) applied through the app's driver; JSON with nlohmann-json
-// (no exceptions in wasm: nothing here parses untrusted text except the bench row, checked).
+// status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint,gridZ,samplesRaw,selectSample,
+// digit,setDigit*,openLink,gridLink,loadGenerator}. Each one is a session command
+// (shell/session.h) applied through the app's driver; JSON with nlohmann-json (no exceptions in
+// wasm: nothing here parses untrusted text except the bench row, checked; links are parsed by
+// core/io/link.h, which refuses bad text with a Status).
 //
 // The Training window's checkpoint buttons (CheckpointHooks in shell/app.h) call into the page:
 // "Save checkpoint" hands the bytes to Module.ganvasDownload (a Blob + <a download> of
 // ganvas-step<N>.safetensors) and "Load checkpoint..." to Module.ganvasPickCheckpoint (a hidden
 // <input type=file>; the chosen file comes back through window.ganvas.loadCheckpoint).
+// The Digit window's buttons (PlatformHooks) call into the page the same way: "Copy link" ->
+// Module.ganvasCopyText (the clipboard), "Download PNG" -> Module.ganvasDownloadPng (a canvas
+// encodes the grey pixels), "Explore the shipped generator" -> Module.ganvasLoadShipped (fetches
+// shipped-generator.safetensors and hands it back through window.ganvas.loadGenerator).
 //
 // main() runs once the runtime is up and the preloaded /assets/ files are in the virtual
 // file system. It opens the WebGL2 canvas, builds the app and then tells the page whether
@@ -24,8 +30,9 @@
 #include <vector>
 
 #include "app.h"
-#include "gan/bench.h"
 #include "base/parallel.h"
+#include "gan/bench.h"
+#include "io/link.h"
 #include "window.h"
 
 #include <nlohmann/json.hpp>
@@ -97,6 +104,49 @@ void pick_checkpoint(ganvas::App& app) {
     if (!ok) app.show_message("Cannot load a checkpoint: the page has no file picker.", true);
 }
 
+// [SECTION] The Digit window's hooks: the page does the clipboard, the PNG and the fetch.
+void copy_text(ganvas::App& app, const std::string& text) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasCopyText']) return 0;
+        Module['ganvasCopyText'](UTF8ToString($0));
+        return 1;
+    }, text.c_str());
+    // clang-format on
+    if (ok)
+        app.show_message("Copied the link (" + std::to_string(text.size()) + " characters) to the clipboard.");
+    else
+        app.show_message("Cannot copy: the page has no clipboard helper.", true);
+}
+
+void download_png(ganvas::App& app, const ganvas::GreyImage& image, const std::string& name) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasDownloadPng']) return 0;
+        Module['ganvasDownloadPng'](HEAPU8.slice($0, $0 + $1 * $2), $1, $2, UTF8ToString($3));
+        return 1;
+    }, image.pixels.data(), image.width, image.height, name.c_str());
+    // clang-format on
+    if (ok)
+        app.show_message("Saved " + name + " (see your downloads)");
+    else
+        app.show_message("Cannot save the PNG: the page has no download helper.", true);
+}
+
+void load_shipped_generator(ganvas::App& app) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasLoadShipped']) return 0;
+        Module['ganvasLoadShipped']();
+        return 1;
+    });
+    // clang-format on
+    if (ok)
+        app.show_message("Fetching the shipped generator...");
+    else
+        app.show_message("Cannot fetch the shipped generator: the page has no helper for it.", true);
+}
+
 // JSON numbers: not finite becomes null (JSON has no NaN).
 Json json_number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
@@ -133,11 +183,71 @@ std::string status_json(const ganvas::AppStatus& s) {
     j["error"] = s.error;
     j["message"] = s.message;
     j["message_is_error"] = s.message_is_error;
+    j["explore_only"] = s.explore_only;  // a generator file's model: it cannot train
+    // Opening a link: the rebuild's progress, and what the selected digit and its link are.
+    j["rebuild"] = Json{{"active", s.rebuild.active},
+                        {"target", s.rebuild.target},
+                        {"done", s.rebuild.done},
+                        {"eta", json_number(s.rebuild.eta_seconds)}};
+    j["digit"] = Json{{"selected", s.digit.selected},
+                      {"link", s.digit.link},
+                      {"share_refusal", s.digit.share_refusal},
+                      {"link_state", s.digit.link_state},
+                      {"link_message", s.digit.link_message}};
     // Invalid UTF-8 (a file name in a message) is replaced, never thrown over.
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 ganvas::App* web_app() { return web_shell() ? web_shell()->app.get() : nullptr; }
+
+// {"ok":true} or {"ok":false,"error":"..."} for a command's outcome, in `json` (kept by the caller).
+const char* outcome_json(const ganvas::Status& outcome, std::string* json) {
+    const Json result = outcome ? Json{{"ok", true}} : Json{{"ok", false}, {"error", outcome.message}};
+    *json = result.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json->c_str();
+}
+
+ganvas::Status run_on_app(ganvas::SessionCommand command) {
+    ganvas::App* app = web_app();
+    if (!app) return ganvas::Status::failure("The app is not running.");
+    return app->run(std::move(command));
+}
+
+// The BatchNorm batch an edited digit is drawn in: the selected digit's (from its link), or the
+// grid's batch (the model's seed, 64 rows) at row 0 when the digit has no link.
+ganvas::LinkBatchNorm current_batch_norm(const ganvas::App& app) {
+    ganvas::ShareLink link;
+    const std::string fragment = app.status().digit.link;
+    if (!fragment.empty() && ganvas::link_parse(fragment, &link)) return link.bn;
+    ganvas::LinkBatchNorm bn;
+    bn.mode = ganvas::LinkBatchNorm::Mode::Batch;
+    bn.seed = app.session().model_seed();
+    bn.count = ganvas::kGridCount;
+    bn.row = 0;
+    return bn;
+}
+
+// bn_row < 0: the current batch (current_batch_norm); bn_row == -2 (with bn_count 0): eval mode;
+// else batch:<bn_seed>:<bn_count>:<bn_row>.
+ganvas::LinkBatchNorm batch_norm_from(const ganvas::App& app, double bn_seed, int bn_count, int bn_row) {
+    if (bn_row == -1) return current_batch_norm(app);
+    ganvas::LinkBatchNorm bn;
+    if (bn_row == -2) {
+        bn.mode = ganvas::LinkBatchNorm::Mode::Eval;
+        return bn;
+    }
+    bn.mode = ganvas::LinkBatchNorm::Mode::Batch;
+    bn.seed = uint64_t(bn_seed);
+    bn.count = bn_count;
+    bn.row = bn_row;
+    return bn;
+}
+
+ganvas::Status set_digit(ganvas::LinkZ z, double bn_seed, int bn_count, int bn_row) {
+    ganvas::App* app = web_app();
+    if (!app) return ganvas::Status::failure("The app is not running.");
+    return app->run(ganvas::command::SetDigit{std::move(z), batch_norm_from(*app, bn_seed, bn_count, bn_row)});
+}
 
 }  // namespace
 
@@ -153,6 +263,13 @@ EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
     if (ganvas::App* app = web_app()) app->run(ganvas::command::Reset{});
+}
+
+// Trains `count` whole iterations now (a begun one counts as one, so a paused model then ends on
+// a step boundary, which a share link needs): {"ok":true} or {"ok":false,"error":"..."}.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_step(int count) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::Step{count}), &json);
 }
 
 // Threads training uses, clamped to 1 .. max_threads (1 in the one-thread build); returns the
@@ -238,6 +355,77 @@ EMSCRIPTEN_KEEPALIVE const float* ganvas_samples_raw(int* count_out) {
     return pixels.empty() ? nullptr : pixels.data();
 }
 
+// [SECTION] The digit and its link (issue 9). Seeds and indices come as doubles: exact up to 2^53.
+
+// Selects grid cell `index` (0..63) as the digit: {"ok":true} or {"ok":false,"error":"..."}.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_select_sample(int index) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::SelectSample{index}), &json);
+}
+
+// The selected digit's 784 pixels in [-1, 1] (count 0 and nullptr when none is selected).
+EMSCRIPTEN_KEEPALIVE const float* ganvas_digit_pixels(int* count_out) {
+    static std::vector<float> pixels;
+    pixels.clear();
+    if (ganvas::App* app = web_app(); app && app->status().digit.selected) pixels = app->session().digit_pixels();
+    if (count_out != nullptr) *count_out = int(pixels.size());
+    return pixels.empty() ? nullptr : pixels.data();
+}
+
+// The digit as the interpolation between z of (seed1, index1) and (seed2, index2) at t, drawn
+// in the batch bn (batch_norm_from: bn_row -1 keeps the selected digit's batch).
+EMSCRIPTEN_KEEPALIVE const char* ganvas_set_digit_slerp(double seed1, double index1, double seed2, double index2,
+                                                        float t, double bn_seed, int bn_count, int bn_row) {
+    static std::string json;
+    ganvas::LinkZ z;
+    z.kind = ganvas::LinkZ::Kind::Slerp;
+    z.seed = uint64_t(seed1);
+    z.index = uint64_t(index1);
+    z.seed2 = uint64_t(seed2);
+    z.index2 = uint64_t(index2);
+    z.t = t;
+    return outcome_json(set_digit(std::move(z), bn_seed, bn_count, bn_row), &json);
+}
+
+// The digit as z = the `count` floats at `values` (latent_dim of them), drawn in the batch bn.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_set_digit_raw(const float* values, int count, double bn_seed, int bn_count,
+                                                      int bn_row) {
+    static std::string json;
+    ganvas::LinkZ z;
+    z.kind = ganvas::LinkZ::Kind::Raw;
+    if (values != nullptr && count > 0) z.raw.assign(values, values + count);
+    return outcome_json(set_digit(std::move(z), bn_seed, bn_count, bn_row), &json);
+}
+
+// Opens a link (a URL or its fragment): {"ok":true} once applied - status().digit.link_state then
+// says "shown", "rebuilding" (poll status().rebuild) or "mismatch" - or {"ok":false,"error":"..."}
+// when it is refused (the model is then unchanged).
+EMSCRIPTEN_KEEPALIVE const char* ganvas_open_link(const char* text) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::OpenLink{text != nullptr ? text : ""}), &json);
+}
+
+// The link (fragment) to the whole grid, or "" when the model cannot be shared.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_grid_link() {
+    static std::string link;
+    link.clear();
+    if (ganvas::App* app = web_app()) link = app->session().grid_link();
+    return link.c_str();
+}
+
+// Loads a generator file (or the generator of a checkpoint) as an explore-only model.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_load_generator(const uint8_t* bytes, size_t size) {
+    static std::string json;
+    std::vector<uint8_t> copy;
+    if (bytes != nullptr) copy.assign(bytes, bytes + size);
+    return outcome_json(run_on_app(ganvas::command::LoadGenerator{std::move(copy)}), &json);
+}
+
+// A line for the status line (the page's own errors, e.g. a failed fetch).
+EMSCRIPTEN_KEEPALIVE void ganvas_show_message(const char* text, int is_error) {
+    if (ganvas::App* app = web_app(); app && text != nullptr) app->show_message(text, is_error != 0);
+}
+
 // The status as a JSON object; the pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     static std::string json;
@@ -261,6 +449,7 @@ int main() {
     }
     shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
     shell->app->set_checkpoint_hooks({download_checkpoint, pick_checkpoint});
+    // TODO(explorer PlatformHooks): shell->app->set_platform_hooks({load_shipped_generator, download_png, copy_text});
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);
     // The page is drawn either way; the error also shows in the Training window's status line.
