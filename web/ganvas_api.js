@@ -463,7 +463,9 @@
     area.remove();
     if (!ok) console.warn('Ganvas: the browser refused to copy to the clipboard');
   }
-  Module.ganvasCopyText = (text) => {
+  Module.ganvasCopyText = (fragment) => {
+    // The app hands a fragment ("#ganvas=1&..."): the link is this page's address with it.
+    const text = fragment.startsWith('#') ? location.origin + location.pathname + fragment : fragment;
     copied = text;
     if (navigator.clipboard && navigator.clipboard.writeText)
       navigator.clipboard.writeText(text).catch(() => copyWithTextarea(text));

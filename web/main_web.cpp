@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app.h"
@@ -448,8 +449,13 @@ int main() {
         return 1;
     }
     shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
-    shell->app->set_checkpoint_hooks({download_checkpoint, pick_checkpoint});
-    // TODO(explorer PlatformHooks): shell->app->set_platform_hooks({load_shipped_generator, download_png, copy_text});
+    ganvas::PlatformHooks hooks;
+    hooks.save = download_checkpoint;
+    hooks.load = pick_checkpoint;
+    hooks.load_shipped_generator = load_shipped_generator;
+    hooks.download_png = download_png;
+    hooks.copy_text = copy_text;
+    shell->app->set_checkpoint_hooks(std::move(hooks));
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);
     // The page is drawn either way; the error also shows in the Training window's status line.
