@@ -66,7 +66,19 @@ int export_run(const ExportArgs& args) {
     summary["weight_hash"] = weight_hash;
     summary["steps"] = gan->step();
     summary["seed"] = gan->seed();
-    summary["link"] = "";  // the grid link's fragment: written once io/link.cpp exists
+    // The link of the generator's 64-digit grid (the page's first view of it), as a fragment.
+    ganvas::ShareLink link;
+    link.recipe = gan->recipe();
+    link.steps = gan->step();
+    link.data_hash = ganvas::dataset_content_hash(data);
+    link.weight_hash = check.weight_hash;
+    link.grid = true;
+    link.grid_seed = gan->seed();
+    link.grid_count = 64;
+    link.bn = {ganvas::LinkBatchNorm::Mode::Batch, link.grid_seed, link.grid_count, 0};
+    s = ganvas::link_check(link);
+    if (!s) return fail("the generator's grid link is not valid (a bug): " + s.message);
+    summary["link"] = ganvas::link_to_fragment(link);
     const std::string text = summary.dump() + "\n";
     s = ganvas::file_write_all(args.json_path, std::vector<uint8_t>(text.begin(), text.end()));
     if (!s) return fail(s.message);

@@ -15,6 +15,7 @@
 #include "gan/streams.h"
 #include "base/hash.h"
 #include "io/checkpoint.h"
+#include "io/generator_file.h"
 #include "io/link.h"
 #include "io/safetensors.h"
 #include "session.h"
@@ -512,4 +513,51 @@ TEST_CASE("Share is refused with the reason for a checkpoint without a recipe", 
     REQUIRE(driver.run(command::LoadCheckpoint{bytes}));  // Ganvas's own: shareable
     REQUIRE(driver.run(command::SelectSample{2}));
     CHECK_FALSE(session.status().digit.link.empty());
+}
+
+TEST_CASE("A generator file is explored, never trained; its links show at once", "[session][link]") {
+    Gan gan(seed_config(), 3);
+    for (int i = 0; i < 4; ++i) gan.train_step(mnist());
+    const std::vector<uint8_t> file = generator_file_serialize(gan, dataset_content_hash(mnist()));
+
+    Session session(test_config());
+    Driver driver(session, DriverMode::FrameSlices);
+    REQUIRE(driver.run(command::Step{2}));
+    REQUIRE(driver.run(command::LoadGenerator{file}));
+    SessionStatus s = session.status();
+    CHECK(s.explore_only);
+    CHECK(s.step == 4);
+    CHECK(generator_weight_hash(session.snapshot()) == generator_weight_hash(gan.sample_generator()));
+    // Start and Step are refused with the reason; nothing trains.
+    const Status start = driver.run(command::Start{});
+    CHECK_FALSE(start.ok);
+    CHECK(start.message == kExploreOnlyRefusal);
+    CHECK_FALSE(driver.run(command::Step{1}));
+    for (int i = 0; i < 5; ++i) driver.frame();
+    CHECK(session.step() == 4);
+    CHECK_FALSE(session.status().running);
+
+    // Its digits are shareable (the file carries its recipe), and a link to them is shown at
+    // once, with no rebuild: the explored model is the link's.
+    REQUIRE(driver.run(command::SelectSample{11}));
+    const std::string link = session.status().digit.link;
+    REQUIRE_FALSE(link.empty());
+    const std::vector<float> pixels = session.digit_pixels();
+    REQUIRE(driver.run(command::SelectSample{0}));
+    REQUIRE(driver.run(command::OpenLink{link}));
+    CHECK_FALSE(session.rebuilding());
+    s = session.status();
+    CHECK(s.digit.link_state == "shown");
+    CHECK(session.digit_pixels() == pixels);
+
+    // A corrupt generator file keeps the explored model.
+    std::vector<uint8_t> corrupt(file.begin(), file.begin() + long(file.size() / 3));
+    CHECK_FALSE(driver.run(command::LoadGenerator{corrupt}));
+    CHECK(session.status().explore_only);
+    CHECK(generator_weight_hash(session.snapshot()) == generator_weight_hash(gan.sample_generator()));
+    // Reset leaves it for a run of one's own.
+    REQUIRE(driver.run(command::Reset{}));
+    CHECK_FALSE(session.status().explore_only);
+    REQUIRE(driver.run(command::Step{1}));
+    CHECK(session.step() == 1);
 }
