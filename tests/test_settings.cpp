@@ -250,3 +250,20 @@ TEST_CASE("Recipes refuse reset-only changes, steps going back and malformed JSO
     refused("{\"config\":{},\"seed\":1,\"timeline\":[{\"step\":1,\"key\":\"adam_g.lr\",\"value\":\"fast\"}]}",
             "timeline[0]: 'adam_g.lr' must be a number, not a string");
 }
+
+TEST_CASE("Invalid UTF-8 in a value or a key is refused with a message, never an abort", "[settings]") {
+    // Found by tests/fuzz/fuzz_config: nlohmann's dump() throws on invalid UTF-8, an abort
+    // under JSON_NOEXCEPTION, when a message quoted the value.
+    GanConfig c;
+    const Status s = settings_set_assignment(&c, "objective=bw\x8b" "ce");
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("objective") != std::string::npos);
+    CHECK(s.message.find("\xEF\xBF\xBD") != std::string::npos);  // the bad byte shown as U+FFFD
+    Recipe r;
+    const Status bad_key = recipe_from_json(
+        "{\"config\":{},\"seed\":1,\"timeline\":[{\"step\":1,\"key\":\"adam\xff\",\"value\":1}]}", &r);
+    CHECK_FALSE(bad_key.ok);
+    const Status bad_seed = recipe_from_json("{\"config\":{},\"seed\":\"\xc3\x28\",\"timeline\":[]}", &r);
+    CHECK_FALSE(bad_seed.ok);
+    CHECK(bad_seed.message.find("UTF-8") != std::string::npos);  // JSON text: the parser refuses it
+}

@@ -57,7 +57,7 @@ std::string recipe_to_json(const Recipe& recipe) {
         timeline.push_back(std::move(entry));
     }
     root["timeline"] = std::move(timeline);
-    return root.dump();
+    return settings_json_text(root);
 }
 
 namespace {
@@ -71,9 +71,9 @@ Status read_change(const SettingJson& entry, Recipe* r) {
     if (entry.size() != 3) return Status::failure("has keys other than step, key and value");
     const SettingJson& step = entry["step"];
     if (!step.is_number_unsigned() || step.get<uint64_t>() > uint64_t(INT64_MAX))
-        return Status::failure("\"step\" must be a non-negative integer, not " + step.dump());
-    if (!entry["key"].is_string()) return Status::failure("\"key\" must be a string, not " + entry["key"].dump());
-    return recipe_add_change(r, int64_t(step.get<uint64_t>()), entry["key"].get<std::string>(), entry["value"].dump());
+        return Status::failure("\"step\" must be a non-negative integer, not " + settings_json_text(step));
+    if (!entry["key"].is_string()) return Status::failure("\"key\" must be a string, not " + settings_json_text(entry["key"]));
+    return recipe_add_change(r, int64_t(step.get<uint64_t>()), entry["key"].get<std::string>(), settings_json_text(entry["value"]));
 }
 
 }  // namespace
@@ -88,7 +88,7 @@ Status recipe_from_json(const std::string& json, Recipe* out) {
     if (!root.contains("config") || !root.contains("seed")) return recipe_error("needs \"config\" and \"seed\"");
     Recipe r;
     if (Status s = gan_config_apply_json_value(root["config"], &r.config); !s) return recipe_error(s.message);
-    if (!root["seed"].is_number_unsigned()) return recipe_error("\"seed\" must be a non-negative integer, not " + root["seed"].dump());
+    if (!root["seed"].is_number_unsigned()) return recipe_error("\"seed\" must be a non-negative integer, not " + settings_json_text(root["seed"]));
     r.seed = root["seed"].get<uint64_t>();
     if (root.contains("timeline")) {
         const SettingJson& timeline = root["timeline"];

@@ -164,7 +164,7 @@ std::string value_text(const SettingJson& v) {
         const float f = v.get<float>();
         return std::isnan(f) ? "nan" : f > 0 ? "inf" : "-inf";
     }
-    return v.dump();
+    return settings_json_text(v);
 }
 
 Status out_of_range(const Setting& s, const SettingJson& v) {
@@ -189,6 +189,10 @@ bool float_in_range(const Setting& s, float f) {
 }
 
 }  // namespace
+
+std::string settings_json_text(const SettingJson& value) {
+    return value.dump(-1, ' ', false, SettingJson::error_handler_t::replace);
+}
 
 const char* settings_json_type_name(const SettingJson& v) {
     if (v.is_null()) return "null";
@@ -248,7 +252,7 @@ Status settings_set_json(GanConfig* config, const Setting& s, const SettingJson&
                     *s.choice_member(*config) = n;
                     return Status::success();
                 }
-            return Status::failure("'" + s.key + "' = " + v.dump() + ": not one of " + join(names, ", "));
+            return Status::failure("'" + s.key + "' = " + settings_json_text(v) + ": not one of " + join(names, ", "));
         }
         case SettingType::Bool:
             if (!v.is_boolean()) return wrong_type(s, v, "true or false");
@@ -271,7 +275,7 @@ Status gan_config_validate(const GanConfig& config) {
 
 // [SECTION] Values in text
 
-std::string settings_get_text(const GanConfig& config, const Setting& s) { return settings_get_json(config, s).dump(); }
+std::string settings_get_text(const GanConfig& config, const Setting& s) { return settings_json_text(settings_get_json(config, s)); }
 
 Status settings_set_text(GanConfig* config, const std::string& key, const std::string& text) {
     const Setting* s = settings_find(key);
@@ -365,7 +369,7 @@ Status gan_config_apply_json(const std::string& json, GanConfig* config) {
     return gan_config_apply_json_value(root, config);
 }
 
-std::string gan_config_to_json(const GanConfig& config) { return gan_config_json_value(config).dump(); }
+std::string gan_config_to_json(const GanConfig& config) { return settings_json_text(gan_config_json_value(config)); }
 
 Status gan_config_from_json(const std::string& json, GanConfig* out) {
     GanConfig c;  // the seed's values for absent keys

@@ -24,6 +24,10 @@ using SettingJson = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std
 // Parses `text` strictly: syntax errors (with line and column), duplicate object keys and
 // nesting deeper than 16 are errors. `what` names the text in messages ("config", "recipe").
 Status settings_json_parse(const std::string& text, const char* what, SettingJson* out);
+// The JSON text of a value. Strings from outside may hold invalid UTF-8, which nlohmann's
+// dump() refuses by throwing - an abort under JSON_NOEXCEPTION (found by tests/fuzz) - so every
+// dump goes through here: invalid bytes become U+FFFD. Valid text is written unchanged.
+std::string settings_json_text(const SettingJson& value);
 // "a string", "an array", "a number"... for messages.
 const char* settings_json_type_name(const SettingJson& value);
 
