@@ -70,6 +70,14 @@
 //                           Error(message)); the second fetches the shipped one.
 //   window.ganvas.copiedText()
 //                           the last text the app put on the clipboard ("Copy link"), for tests.
+//   window.ganvas.windows() [{name, x, y, width, height, moved}]: the banner ("banner") and every
+//                           open window ("Training", "Losses", "Samples", "Real digits", "Digit") as
+//                           drawn in the last frame, CSS pixels from the canvas's top left; moved:
+//                           the user moved or resized it (the layout then leaves it there); the
+//                           banner also has clipped: its text did not fit the height it was given.
+//   window.ganvas.resetLayout()
+//                           the banner's Windows > Reset layout: every window back where the layout
+//                           puts it for this canvas (shell/ui/layout.h), the default windows open.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -160,6 +168,8 @@
         gridLink: Module.cwrap('ganvas_grid_link', 'number', []),
         loadGenerator: Module.cwrap('ganvas_load_generator', 'number', ['number', 'number']),
         showMessage: Module.cwrap('ganvas_show_message', null, ['string', 'number']),
+        resetLayout: Module.cwrap('ganvas_reset_layout', null, []),
+        windows: Module.cwrap('ganvas_windows_json', 'number', []),
       };
     }
     return native;
@@ -558,6 +568,12 @@
     loadShippedGenerator,
     copiedText() {
       return copied;
+    },
+    windows() {
+      return JSON.parse(Module.UTF8ToString(exportsOrThrow().windows()));
+    },
+    resetLayout() {
+      exportsOrThrow().resetLayout();
     },
     build: null,  // set below
   };

@@ -16,8 +16,6 @@ namespace ganvas {
 
 namespace {
 
-// Placement for now (helper "layout" reworks it): under the two grids.
-const WindowLayout kExplorerLayout = {{390, 540}, {880, 250}};
 constexpr float kDigitPixels = 112;  // the digit drawn 4x
 constexpr float kNudge = 0.15f;      // how far Nudge moves each dimension, at most
 
@@ -206,8 +204,7 @@ LinkZ explorer_slerp_z(const LinkZ& a, const LinkZ& b, float t, int latent_dim) 
 void ui_explorer_window(const UiState& state, UiOutput* out) {
     ExplorerState& e = *state.explorer;
     const SessionStatus& s = state.status;
-    ui_place_next_window(kExplorerLayout);
-    ImGui::Begin("Digit");
+    if (!ui_begin_window(state, UiWindow::Digit, out)) return;
     rebuild_and_link_state(s);
 
     if (!s.digit.selected) {

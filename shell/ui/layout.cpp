@@ -14,14 +14,47 @@ constexpr float kPhoneShortSide = 600;   // a screen whose short side is under t
 constexpr float kWideEms = 62;           // Wide needs this many ems of width ...
 constexpr float kWideHeightEms = 30;     // ... and this many of height under the banner
 constexpr float kColumnsEms = 36;        // Columns needs this many ems of width
-constexpr float kCharEms = 0.6f;         // a generous average advance of DejaVu Sans (banner lines)
-constexpr float kBannerButtonsEms = 15;  // the banner's buttons: Start (or Show the digit) + Windows
+// DejaVu Sans Mono's advance is 1233 units; ImGui sizes a font by its ascent - descent (2384
+// units), so a character is 0.5172 of the font size wide (rounded up).
+constexpr float kCharEms = 0.5175f;
+// The banner's two buttons' labels: "Start" (or "Pause") or "Show the digit", and "Windows".
+constexpr int kBannerLabelChars = 5 + 7, kBannerLinkedLabelChars = 14 + 7;
 constexpr float kBannerTextMinEms = 24;  // narrower than this beside the buttons: text above them
 
-// The longest banner line of each kind (ui/banner: the text changes once training runs).
-const char* const kBannerIdle = "Ganvas: a GAN learning to draw digits, live in your browser. Press Start.";
-const char* const kBannerLinked =
-    "This digit was drawn by a GAN; it is being rebuilt from its recipe, step by step, right here.";
+#if defined(__EMSCRIPTEN__)
+#define GANVAS_WHERE "live in your browser"
+#else
+#define GANVAS_WHERE "live on this computer"
+#endif
+const char* const kBannerLines[] = {
+    "Ganvas: a GAN learning to draw digits, " GANVAS_WHERE ". Press Start.",
+    "Ganvas: a GAN learning to draw digits, " GANVAS_WHERE ". Watch it learn.",
+    "This digit was drawn by a GAN; it is being rebuilt from its recipe...",
+    "This digit was drawn by a GAN, rebuilt here from its recipe. Try Randomize.",
+};
+#undef GANVAS_WHERE
+
+// Lines `text` takes wrapped at `columns` characters, breaking at spaces as ImGui does.
+int wrapped_lines(const char* text, int columns) {
+    columns = std::max(1, columns);
+    int lines = 1, used = 0;
+    for (const char* p = text; *p != 0;) {
+        while (*p == ' ') ++p;
+        const char* end = p;
+        while (*end != 0 && *end != ' ') ++end;
+        const int word = int(end - p);
+        if (word == 0) break;
+        if (used > 0 && used + 1 + word <= columns) {
+            used += 1 + word;
+        } else {
+            if (used > 0) ++lines;
+            lines += (word - 1) / columns;  // a word longer than a line breaks inside
+            used = (word - 1) % columns + 1;
+        }
+        p = end;
+    }
+    return lines;
+}
 
 // One window of a stack: the height it would like and the least it can do with.
 struct Wish {
@@ -118,24 +151,31 @@ LayoutMetrics layout_metrics(float width, float height, float display_scale) {
     m.text = layout_text_size(width, height, s);
     const bool phone = std::min(width, height) < kPhoneShortSide * s;
     m.frame_padding_y = std::round((phone ? 6.0f : 3.0f) * s);  // taller buttons and sliders for fingers
+    m.frame_padding_x = std::round((phone ? 8.0f : 4.0f) * s);
     m.window_padding = std::round(8 * s);
     m.item_spacing_y = std::round((phone ? 6.0f : 4.0f) * s);
+    m.item_spacing_x = std::round(8 * s);
     m.gap = std::round(6 * s);
     return m;
 }
 
-const char* layout_banner_text(bool linked_digit) { return linked_digit ? kBannerLinked : kBannerIdle; }
+const char* layout_banner_text(BannerLine line) { return kBannerLines[static_cast<int>(line)]; }
 
 namespace {
 
 // The banner's height and lines: the text beside the buttons when there is room, else above them.
-float banner_height(const LayoutMetrics& m, float width, bool linked, int* lines_out) {
+float banner_height(const LayoutMetrics& m, float width, bool linked, int* lines_out, bool* beside_out) {
     const float inner = width - 2 * m.gap - 2 * m.window_padding;
-    const float buttons = kBannerButtonsEms * m.text;
-    const float text = float(std::strlen(layout_banner_text(linked))) * kCharEms * m.text;
+    // Two buttons (label + padding each), each followed by ImGui's item spacing.
+    const float buttons = float(linked ? kBannerLinkedLabelChars : kBannerLabelChars) * kCharEms * m.text +
+                          4 * m.frame_padding_x + 2 * m.item_spacing_x;
+    const BannerLine a = linked ? BannerLine::LinkRebuilding : BannerLine::Idle;
+    const BannerLine b = linked ? BannerLine::LinkShown : BannerLine::Training;
     const bool beside = inner - buttons >= kBannerTextMinEms * m.text;
-    const float room = std::max(m.text, beside ? inner - buttons : inner);
-    const int lines = std::max(1, int(std::ceil(text / room)));
+    *beside_out = beside;
+    // Two pixels to spare: the wrap must not depend on the last pixel.
+    const int columns = int(std::floor(((beside ? inner - buttons : inner) - 2) / (kCharEms * m.text)));
+    const int lines = std::max(wrapped_lines(layout_banner_text(a), columns), wrapped_lines(layout_banner_text(b), columns));
     *lines_out = lines;
     const float text_height = float(lines) * m.text;
     const float height = beside ? std::max(text_height, m.title()) : text_height + m.item_spacing_y + m.title();
@@ -149,7 +189,8 @@ WindowFlags layout_default_open(float width, float height, float display_scale, 
     open.fill(true);
     const LayoutMetrics m = layout_metrics(width, height, display_scale);
     int lines = 1;
-    const float room = height - banner_height(m, width, linked_digit, &lines) - 3 * m.gap;
+    bool beside = true;
+    const float room = height - banner_height(m, width, linked_digit, &lines, &beside) - 3 * m.gap;
     const bool wide = width >= kWideEms * m.text && room >= kWideHeightEms * m.text;
     // Outside Wide, a stack of five is a stack of title bars: start with what a stranger needs.
     if (!wide && room < 50 * m.text) {
@@ -167,7 +208,8 @@ Layout layout_compute(const LayoutInput& in) {
     const bool linked = in.linked_digit;
     const auto open = [&](UiWindow w) { return in.open[ui_window_index(w)]; };
 
-    layout.banner = whole(m.gap, m.gap, in.width - 2 * m.gap, banner_height(m, in.width, linked, &layout.banner_lines));
+    layout.banner = whole(m.gap, m.gap, in.width - 2 * m.gap,
+                          banner_height(m, in.width, linked, &layout.banner_lines, &layout.banner_text_beside));
     const float left = m.gap, top = layout.banner.y + layout.banner.height + m.gap;
     const float room_w = std::max(0.0f, in.width - 2 * m.gap), room_h = std::max(0.0f, in.height - top - m.gap);
     const Wishes wishes{m};

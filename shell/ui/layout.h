@@ -15,8 +15,8 @@
 //   Stacked   (narrower): one column, full width, first window on top. A phone (390 x 844).
 // A stack gives each window the height it wants, in order, as long as there is room; the
 // windows after it get at least their minimum (Training's minimum shows its Start button), so
-// every open window lies inside the canvas. On top of everything: the menu bar (the "Windows"
-// menu, Reset layout) and the banner (one line that says what Ganvas is, and one button).
+// every open window lies inside the canvas. On top of everything: the banner (one line that
+// says what Ganvas is, the one button that matters, and the Windows menu with Reset layout).
 //
 // Text: 15 px (17 px when the screen's short side is under 600 px: a phone), times the
 // display scale (the desktop's DPI / 96; 1 in the browser, where the device pixel ratio only
@@ -62,20 +62,27 @@ enum class LayoutMode { Wide, Columns, Stacked };
 struct LayoutMetrics {
     float scale = 1;          // the display scale
     float text = 15;          // font size
-    float frame_padding_y = 3;
+    float frame_padding_x = 4, frame_padding_y = 3;
+    float item_spacing_x = 8;
     float window_padding = 8;
     float item_spacing_y = 4;
     float gap = 6;            // between windows and at the canvas edges
-    float title() const { return text + 2 * frame_padding_y; }   // a title bar, the menu bar, a button
+    float title() const { return text + 2 * frame_padding_y; }   // a title bar, a button
     float line() const { return text + item_spacing_y + 2; }      // one line of content, spacing included
+    bool operator==(const LayoutMetrics& o) const {
+        return scale == o.scale && text == o.text && frame_padding_x == o.frame_padding_x &&
+               frame_padding_y == o.frame_padding_y && item_spacing_x == o.item_spacing_x &&
+               window_padding == o.window_padding && item_spacing_y == o.item_spacing_y && gap == o.gap;
+    }
+    bool operator!=(const LayoutMetrics& o) const { return !(*this == o); }
 };
 
 struct Layout {
     LayoutMode mode = LayoutMode::Wide;
     LayoutMetrics metrics;
-    float menu_height = 0;                        // the main menu bar at the top, full width
-    LayoutRect banner;                            // under the menu bar, full width
+    LayoutRect banner;                            // at the top, full width
     int banner_lines = 1;                         // lines the banner's text was given
+    bool banner_text_beside = true;               // its text beside its buttons (else above them)
     std::array<LayoutRect, kUiWindowCount> windows{};  // zero size for a closed window
 };
 
@@ -83,8 +90,10 @@ struct Layout {
 float layout_text_size(float width, float height, float display_scale);
 // The style metrics at a canvas size and display scale.
 LayoutMetrics layout_metrics(float width, float height, float display_scale);
-// The banner's text and its one button: what a stranger reads first.
-const char* layout_banner_text(bool linked_digit);
+// The banner's line: what a stranger reads first. Idle (ready, press Start) or training; a linked
+// digit being rebuilt or shown. The layout makes room for the longest of each pair.
+enum class BannerLine { Idle, Training, LinkRebuilding, LinkShown };
+const char* layout_banner_text(BannerLine line);
 // Which windows start open: all of them where there is room; on short or narrow screens only
 // the first window and Training (and the Digit window while a linked digit is shown).
 WindowFlags layout_default_open(float width, float height, float display_scale, bool linked_digit);
