@@ -99,7 +99,8 @@ std::vector<AppWindowRect> App::windows() const {
         if (!drawn_.drawn[size_t(i)]) continue;
         const LayoutRect& r = drawn_.rects[size_t(i)];
         list.push_back(AppWindowRect{ui_window_title(UiWindow(i)), ScreenRect{r.x, r.y, r.width, r.height},
-                                     layout_.moved(UiWindow(i))});
+                                     layout_.moved(UiWindow(i)), false,
+                                     UiWindow(i) == UiWindow::Digit ? explorer_.zoom : 0.0f, scroll_y_[size_t(i)]});
     }
     return list;
 }
@@ -146,6 +147,7 @@ void App::frame(float display_scale) {
     real_rect_ = out.real_rect;
     layout_.end_frame(out.windows);
     drawn_ = out.windows;
+    scroll_y_ = out.scroll_y;
     banner_rect_ = out.banner_rect;
     banner_clipped_ = out.banner_clipped;
     for (int i = 0; i < kUiWindowCount; ++i)

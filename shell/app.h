@@ -48,6 +48,8 @@ struct AppWindowRect {
     ScreenRect rect;
     bool moved_by_user = false;  // the layout leaves it where the user put it (layout.h)
     bool clipped = false;        // the banner: its content did not fit its height
+    float zoom = 0;              // the Digit window: its digit's zoom (ExplorerState::zoom)
+    float scroll_y = 0;          // how far its content is scrolled down
 };
 
 class App;
@@ -125,6 +127,7 @@ private:
     LayoutMetrics styled_;
     bool have_style_ = false, digit_was_selected_ = false;
     LayoutKeeper::Report drawn_;
+    std::array<float, kUiWindowCount> scroll_y_{};
     ScreenRect banner_rect_;
     bool banner_clipped_ = false;
     // Declared last so it is destroyed first: its trainer thread stops before the session goes.

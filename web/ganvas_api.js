@@ -70,11 +70,13 @@
 //                           Error(message)); the second fetches the shipped one.
 //   window.ganvas.copiedText()
 //                           the last text the app put on the clipboard ("Copy link"), for tests.
-//   window.ganvas.windows() [{name, x, y, width, height, moved}]: the banner ("banner") and every
+//   window.ganvas.windows() [{name, x, y, width, height, moved, scroll_y}]: the banner ("banner") and every
 //                           open window ("Training", "Losses", "Samples", "Real digits", "Digit") as
 //                           drawn in the last frame, CSS pixels from the canvas's top left; moved:
-//                           the user moved or resized it (the layout then leaves it there); the
-//                           banner also has clipped: its text did not fit the height it was given.
+//                           the user moved or resized it (the layout then leaves it there); scroll_y:
+//                           how far its content is scrolled down (pixels); the
+//                           banner also has clipped: its text did not fit the height it was given;
+//                           the Digit window zoom: the big digit's zoom (2..12, its - / + / slider).
 //   window.ganvas.resetLayout()
 //                           the banner's Windows > Reset layout: every window back where the layout
 //                           puts it for this canvas (shell/ui/layout.h), the default windows open.

@@ -2,6 +2,7 @@
 // placing a window where the layout says, image windows. See ui.h.
 #include <algorithm>
 
+#include "imgui_internal.h"  // the active id and the window's move id (drag to scroll)
 #include "ui/ui.h"
 
 namespace ganvas {
@@ -22,6 +23,16 @@ void ui_apply_style(const LayoutMetrics& m) {
         style.TouchExtraPadding = ImVec2(2 * m.scale, 2 * m.scale);
     }
     ImGui::GetStyle() = style;
+    // On a phone a drag on a window's background scrolls it (ui_begin_window); windows move by
+    // their title bars only.
+    ImGui::GetIO().ConfigWindowsMoveFromTitleBarOnly = m.frame_padding_y > 3 * m.scale;
+}
+
+void ui_same_line_if_fits(const char* label) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width = ImGui::CalcTextSize(label, nullptr, true).x + 2 * style.FramePadding.x;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= right) ImGui::SameLine();
 }
 
 bool ui_begin_window(const UiState& state, UiWindow window, UiOutput* out, ImGuiWindowFlags flags) {
@@ -37,8 +48,16 @@ bool ui_begin_window(const UiState& state, UiWindow window, UiOutput* out, ImGui
     }
     bool open = true;
     ImGui::Begin(ui_window_title(window), &open, flags);
+    // A drag that began on the window's background (which then does not move the window: see
+    // ui_apply_style) scrolls it, as a finger expects.
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    const ImGuiWindow* current = ImGui::GetCurrentWindow();
+    if (g.IO.ConfigWindowsMoveFromTitleBarOnly && g.ActiveId == current->MoveId && g.MovingWindow == nullptr &&
+        ImGui::IsMouseDown(ImGuiMouseButton_Left))
+        ImGui::SetScrollY(current->Scroll.y - g.IO.MouseDelta.y);
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     out->windows.drawn[i] = true;
+    out->scroll_y[i] = ImGui::GetScrollY();
     out->windows.rects[i] = LayoutRect{pos.x, pos.y, size.x, size.y};
     if (!open) out->set_open[i] = -1;
     return true;

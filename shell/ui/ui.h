@@ -37,6 +37,7 @@ struct ExplorerState {
     float walk_direction = 1;
     uint64_t draws = 0;                   // counts Randomize / Nudge (their random seeds)
     std::array<char, 4096> link_text{};   // the "Open link" box
+    float zoom = 4;                       // the digit drawn zoom x 28 pixels wide (2..12)
 };
 
 // The interpolation strip: kStripSteps digits from A to B (t = k / (kStripSteps - 1)).
@@ -70,6 +71,7 @@ struct UiOutput {
     std::string copy_text;                 // put this on the clipboard (non-empty: a request)
     // The layout's side (layout.h): where each window really is, and what the user asked for.
     LayoutKeeper::Report windows;          // filled by ui_begin_window
+    std::array<float, kUiWindowCount> scroll_y{};  // ... and how far each is scrolled down
     ScreenRect banner_rect;                // where the banner is
     bool banner_clipped = false;           // its text and buttons took more height than it has
     std::array<int, kUiWindowCount> set_open{};  // +1 open, -1 close (the Windows menu, a close button)
@@ -92,6 +94,9 @@ void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer
 // else where ImGui has it. Returns false, without beginning it, when the window is closed; else
 // call ImGui::End() as usual. Records where the window is and its close button in `out`.
 bool ui_begin_window(const UiState& state, UiWindow window, UiOutput* out, ImGuiWindowFlags flags = 0);
+// ImGui::SameLine() when a button labelled `label` still fits on the current line, else nothing
+// (the button starts a new line): rows of buttons that wrap on narrow windows.
+void ui_same_line_if_fits(const char* label);
 // ImGui's style for the layout's metrics (sizes from ImGui's dark style, scaled; paddings from
 // the layout, larger on phones).
 void ui_apply_style(const LayoutMetrics& metrics);
