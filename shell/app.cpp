@@ -94,7 +94,11 @@ void App::download_digit() {
 
 std::vector<AppWindowRect> App::windows() const {
     std::vector<AppWindowRect> list;
-    if (banner_rect_.width > 0) list.push_back(AppWindowRect{"banner", banner_rect_, false, banner_clipped_});
+    if (banner_rect_.width > 0) {
+        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+        list.push_back(AppWindowRect{"banner", banner_rect_, false, banner_clipped_, 0, 0,
+                                     fonts->Fonts.empty() ? 0.0f : fonts->Fonts[0]->FontSize});
+    }
     for (int i = 0; i < kUiWindowCount; ++i) {
         if (!drawn_.drawn[size_t(i)]) continue;
         const LayoutRect& r = drawn_.rects[size_t(i)];

@@ -50,6 +50,7 @@ struct AppWindowRect {
     bool clipped = false;        // the banner: its content did not fit its height
     float zoom = 0;              // the Digit window: its digit's zoom (ExplorerState::zoom)
     float scroll_y = 0;          // how far its content is scrolled down
+    float font_pixels = 0;       // the banner: the font's rasterised size (text size x pixel ratio)
 };
 
 class App;

@@ -75,7 +75,8 @@
 //                           drawn in the last frame, CSS pixels from the canvas's top left; moved:
 //                           the user moved or resized it (the layout then leaves it there); scroll_y:
 //                           how far its content is scrolled down (pixels); the
-//                           banner also has clipped: its text did not fit the height it was given;
+//                           banner also has clipped: its text did not fit the height it was given,
+//                           and font_pixels: the font's rasterised size (text size x devicePixelRatio);
 //                           the Digit window zoom: the big digit's zoom (2..12, its - / + / slider).
 //   window.ganvas.resetLayout()
 //                           the banner's Windows > Reset layout: every window back where the layout
@@ -144,6 +145,16 @@
       fail('The WebGL context was lost; reload the page.');
     });
   }
+
+  // SDL re-reads devicePixelRatio on a window resize only; a ratio change without one (the page
+  // moved to another screen; media-query change events do not always come) is passed on as a
+  // resize, so the canvas's backing store and the app's font (shell/window.h) follow it.
+  let pixelRatio = window.devicePixelRatio;
+  setInterval(() => {
+    if (window.devicePixelRatio === pixelRatio) return;
+    pixelRatio = window.devicePixelRatio;
+    window.dispatchEvent(new Event('resize'));
+  }, 250);
 
   let native = null;
   function exportsOrThrow() {

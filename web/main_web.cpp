@@ -438,7 +438,8 @@ EMSCRIPTEN_KEEPALIVE void ganvas_reset_layout() {
 // The banner and every open window as drawn in the last frame, CSS pixels: a JSON array of
 // {"name","x","y","width","height","moved","scroll_y"} (moved: the user moved or resized it;
 // scroll_y: how far its content is scrolled down; the banner
-// also has "clipped": its text did not fit the height the layout gave it; the Digit window
+// also has "clipped": its text did not fit the height the layout gave it, and "font_pixels": the
+// font atlas's size, the text size x the pixel ratio; the Digit window
 // "zoom": its digit's zoom).
 EMSCRIPTEN_KEEPALIVE const char* ganvas_windows_json() {
     static std::string json;
@@ -449,7 +450,10 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_windows_json() {
             j["name"] = w.name;
             j["moved"] = w.moved_by_user;
             j["scroll_y"] = w.scroll_y;
-            if (w.name == "banner") j["clipped"] = w.clipped;
+            if (w.name == "banner") {
+                j["clipped"] = w.clipped;
+                j["font_pixels"] = w.font_pixels;
+            }
             if (w.zoom > 0) j["zoom"] = w.zoom;
             list.push_back(std::move(j));
         }

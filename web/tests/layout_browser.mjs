@@ -8,7 +8,9 @@
 //    window and the banner lie inside the viewport, none overlaps another, the banner's text fits
 //    it, the sample grid (status().samples_rect) lies whole inside the Samples window and the
 //    viewport and is at least 150 CSS pixels wide, and the canvas has devicePixelRatio backing
-//    pixels per CSS pixel (crisp). A screenshot of each: <out>/layout-<W>x<H>@<D>x.png.
+//    pixels per CSS pixel and the font is rasterised at the text size x that ratio (crisp). A
+//    screenshot of each: <out>/layout-<W>x<H>@<D>x.png. At scale 1 the ratio then changes to 2
+//    under the running page: canvas and font follow.
 // 2. What the user moved stays (scale 1, 1280x800): the Losses window dragged by its title bar
 //    is reported moved, keeps its place when the page is resized to 1024x640 while the others
 //    are placed again inside it, and resetLayout() puts it back inside the viewport.
@@ -90,7 +92,7 @@ async function checkLayout(page, what, width, height) {
 }
 
 // The canvas's backing store: devicePixelRatio pixels per CSS pixel.
-async function checkBacking(page, what, scale) {
+async function checkBacking(page, what, scale, textSize) {
   const c = await page.evaluate(() => {
     const canvas = document.getElementById('canvas');
     const r = canvas.getBoundingClientRect();
@@ -98,7 +100,14 @@ async function checkBacking(page, what, scale) {
   });
   if (c.dpr !== scale || Math.abs(c.w - c.cssW * scale) > 1 || Math.abs(c.h - c.cssH * scale) > 1)
     fail(`${what}: the canvas is ${c.w}x${c.h} for ${c.cssW}x${c.cssH} CSS pixels at ratio ${c.dpr}`);
+  // The font is rasterised for the ratio (crisp, not scaled up): the text size x the ratio.
+  const banner = byName(await settledWindows(page, what), 'banner');
+  if (banner.font_pixels !== textSize * scale)
+    fail(`${what}: the font is rasterised at ${banner.font_pixels} px, not ${textSize} x ${scale}`);
 }
+
+// The layout's text size (shell/ui/layout.cpp): 17 px when the short side is under 600 px.
+const textSize = (width, height) => (Math.min(width, height) < 600 ? 17 : 15);
 
 // Pixels of the slider grab's colour inside `rect` of a CSS-scale screenshot: the bounding box
 // of the topmost run of them (the first slider in that window).
@@ -167,12 +176,21 @@ async function sizes(options, scale) {
       const what = `${width}x${height} @${scale}x`;
       await page.setViewportSize({ width, height });
       const { wins, grid } = await checkLayout(page, what, width, height);
-      await checkBacking(page, what, scale);
+      await checkBacking(page, what, scale, textSize(width, height));
       const shot = join(options.out, `layout-${width}x${height}@${scale}x.png`);
       await page.screenshot({ path: shot });
       log(`${what}: ${wins.map((w) => w.name).join(', ')} inside; grid ${Math.round(grid.width)} px; ${shot}`);
     }
-    if (scale === 1) await userMoves(page);
+    if (scale === 1) {
+      await userMoves(page);
+      // The pixel ratio changes under the page (a zoom, a move to another screen): the canvas
+      // and the font follow.
+      const cdp = await session.context.newCDPSession(page);
+      await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1024, height: 640, deviceScaleFactor: 2, mobile: false });
+      await checkLayout(page, '1024x640 after the ratio became 2', 1024, 640);
+      await checkBacking(page, '1024x640 after the ratio became 2', 2, textSize(1024, 640));
+      log('the pixel ratio changed from 1 to 2 in a running page: backing store and font rebuilt for it');
+    }
     session.checkPageErrors();
   } finally {
     await session.close();
