@@ -92,7 +92,24 @@ void App::download_digit() {
     hooks_.download_png(*this, image, name);
 }
 
-void App::frame() {
+std::vector<AppWindowRect> App::windows() const {
+    std::vector<AppWindowRect> list;
+    if (banner_rect_.width > 0) {
+        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+        list.push_back(AppWindowRect{"banner", banner_rect_, false, banner_clipped_, 0, 0,
+                                     fonts->Fonts.empty() ? 0.0f : fonts->Fonts[0]->FontSize});
+    }
+    for (int i = 0; i < kUiWindowCount; ++i) {
+        if (!drawn_.drawn[size_t(i)]) continue;
+        const LayoutRect& r = drawn_.rects[size_t(i)];
+        list.push_back(AppWindowRect{ui_window_title(UiWindow(i)), ScreenRect{r.x, r.y, r.width, r.height},
+                                     layout_.moved(UiWindow(i)), false,
+                                     UiWindow(i) == UiWindow::Digit ? explorer_.zoom : 0.0f, scroll_y_[size_t(i)]});
+    }
+    return list;
+}
+
+void App::frame(float display_scale) {
     driver_.frame();
     if (session_.samples_version() != uploaded_samples_) {
         image_tile_grid(const_view_of(session_.samples()), kDigitSide, kGridColumns, kGridGutter, &grid_);
@@ -109,7 +126,21 @@ void App::frame() {
     state.explorer = &explorer_;
     state.can_load_shipped = bool(hooks_.load_shipped_generator);
     state.can_download_png = bool(hooks_.download_png);
+    // The layout for this canvas: a link's digit first; a selected digit opens the Digit window.
+    if (status.digit.selected && !digit_was_selected_) layout_.set_open(UiWindow::Digit, true);
+    digit_was_selected_ = status.digit.selected;
+    const std::string& link = status.digit.link_state;
+    const bool linked = link == "rebuilding" || link == "shown" || link == "mismatch";
+    const ImVec2 canvas = ImGui::GetIO().DisplaySize;
+    const LayoutKeeper::Frame& placed = layout_.begin_frame(canvas.x, canvas.y, display_scale, linked);
+    if (!have_style_ || placed.layout.metrics != styled_) {
+        ui_apply_style(placed.layout.metrics);
+        styled_ = placed.layout.metrics;
+        have_style_ = true;
+    }
+    state.layout = &placed;
     UiOutput out;
+    ui_banner(state, &out);
     ui_training_window(state, &out);
     ui_losses_window(state, &out);
     ui_samples_window(state, &out);
@@ -118,6 +149,18 @@ void App::frame() {
 
     samples_rect_ = out.samples_rect;
     real_rect_ = out.real_rect;
+    layout_.end_frame(out.windows);
+    drawn_ = out.windows;
+    scroll_y_ = out.scroll_y;
+    banner_rect_ = out.banner_rect;
+    banner_clipped_ = out.banner_clipped;
+    for (int i = 0; i < kUiWindowCount; ++i)
+        if (out.set_open[size_t(i)] != 0) layout_.set_open(UiWindow(i), out.set_open[size_t(i)] > 0);
+    if (out.reset_layout) layout_.reset();
+    if (out.show_digit) {
+        layout_.show(UiWindow::Digit);
+        ImGui::SetWindowFocus(ui_window_title(UiWindow::Digit));
+    }
     for (SessionCommand& command : out.commands) driver_.submit(std::move(command));
     driver_.apply_pending();  // what the user clicked shows in this frame's status already
     if (out.save_checkpoint_file) hooks_.save(*this);
@@ -136,7 +179,7 @@ bool app_run_frame(Window& window, App& app, RgbaImage* capture) {
     const auto begin = std::chrono::steady_clock::now();
     const bool keep_running = window.poll_events();
     window.begin_frame();
-    app.frame();
+    app.frame(window.display_scale());
     window.end_frame(capture);
     app.record_frame_work(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
     return keep_running;

@@ -41,6 +41,18 @@ struct AppStatus : SessionStatus, DriverStatus {
     ScreenRect samples_rect, real_rect;
 };
 
+// Where one open window was drawn last frame (logical pixels: CSS pixels in the browser), for
+// window.ganvas.windows(). The banner is named "banner".
+struct AppWindowRect {
+    std::string name;
+    ScreenRect rect;
+    bool moved_by_user = false;  // the layout leaves it where the user put it (layout.h)
+    bool clipped = false;        // the banner: its content did not fit its height
+    float zoom = 0;              // the Digit window: its digit's zoom (ExplorerState::zoom)
+    float scroll_y = 0;          // how far its content is scrolled down
+    float font_pixels = 0;       // the banner: the font's rasterised size (text size x pixel ratio)
+};
+
 class App;
 
 // What the windows' file and clipboard buttons do on this platform (see the top of the file).
@@ -80,9 +92,14 @@ public:
     void show_message(std::string message, bool is_error = false);
     void set_checkpoint_hooks(CheckpointHooks hooks) { hooks_ = std::move(hooks); }
 
-    // The driver's frame (commands, training), then the windows. Call between
+    // The driver's frame (commands, training), then the windows, placed by the layout for the
+    // canvas (ImGui's display size) at `display_scale` (Window::display_scale()). Call between
     // Window::begin_frame() and Window::end_frame().
-    void frame();
+    void frame(float display_scale = 1);
+    // "Reset layout": every window back where the layout puts it, the default windows open.
+    void reset_layout() { layout_.reset(); }
+    // The banner and every open window as drawn in the last frame.
+    std::vector<AppWindowRect> windows() const;
     // The whole frame's work time, measured by app_run_frame around events, frame() and present.
     void record_frame_work(double seconds) { driver_.record_frame_work(seconds); }
 
@@ -106,6 +123,14 @@ private:
     uint64_t uploaded_digit_ = 0, strip_ends_ = 0, strip_snapshot_ = 0;
     LinkBatchNorm strip_bn_;
     std::vector<float> strip_pixels_;
+    // The layout (ui/layout.h): the keeper, the style it last set, where the windows were.
+    LayoutKeeper layout_;
+    LayoutMetrics styled_;
+    bool have_style_ = false, digit_was_selected_ = false;
+    LayoutKeeper::Report drawn_;
+    std::array<float, kUiWindowCount> scroll_y_{};
+    ScreenRect banner_rect_;
+    bool banner_clipped_ = false;
     // Declared last so it is destroyed first: its trainer thread stops before the session goes.
     Driver driver_;
 };

@@ -29,6 +29,9 @@
 #ifndef GANVAS_DEFAULT_ASSETS_DIR
 #define GANVAS_DEFAULT_ASSETS_DIR "assets"
 #endif
+#ifndef GANVAS_UI_FONT
+#define GANVAS_UI_FONT ""  // ImGui's built-in font
+#endif
 
 namespace {
 
@@ -43,6 +46,9 @@ struct Options {
     bool start = false;
     long max_frames = 0;        // 0: no limit
     double quit_after = 0;      // seconds; 0: no limit
+    int width = 1280, height = 800;
+    float ui_scale = 0;         // 0: from the display (window.h)
+    std::string font = GANVAS_UI_FONT;
 };
 
 // The command line, CLI11's rules (ganvas_cli11): --help, "needs a value", "not a number" and
@@ -66,6 +72,13 @@ int parse_options(int argc, char** argv, Options* out) {
     cli.add_option("--frames", out->max_frames, "quit after N frames")->check(CLI::NonNegativeNumber);
     cli.add_option("--quit-after-seconds", out->quit_after, "quit after S seconds")->check(CLI::NonNegativeNumber);
     cli.add_option("--screenshot", out->screenshot, "save the last frame as a PNG before quitting");
+    cli.add_option("--size", [out](const CLI::results_t& r) {
+        return r.size() == 1 && std::sscanf(r[0].c_str(), "%dx%d", &out->width, &out->height) == 2 &&
+               out->width >= 200 && out->height >= 200;
+    }, "the window's size in logical pixels, e.g. 390x844 (default 1280x800)")->type_name("WxH");
+    cli.add_option("--ui-scale", out->ui_scale, "text and spacing scale (default: the display's DPI / 96)")
+        ->check(CLI::Range(0.5, 4.0));
+    cli.add_option("--font", out->font, "TrueType font file for the text")->capture_default_str();
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -146,7 +159,12 @@ int main(int argc, char** argv) {
     if (const int code = parse_options(argc, argv, &options); code >= 0) return code;
 
     ganvas::Window window;
-    if (ganvas::Status opened = window.open(ganvas::WindowConfig{}); !opened) {
+    ganvas::WindowConfig window_config;
+    window_config.width = options.width;
+    window_config.height = options.height;
+    window_config.display_scale = options.ui_scale;
+    window_config.font_file = options.font;
+    if (ganvas::Status opened = window.open(window_config); !opened) {
         std::fprintf(stderr, "ganvas-desktop: %s\n", opened.message.c_str());
         return 1;
     }

@@ -6,10 +6,14 @@
 
 #include <SDL.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+#include "ui/layout.h"
 
 #if defined(IMGUI_IMPL_OPENGL_ES3)
 #include <GLES3/gl3.h>
@@ -34,6 +38,13 @@ constexpr GlVersion kGlVersions[] = {{3, 3, SDL_GL_CONTEXT_PROFILE_CORE, "#versi
 #endif
 
 constexpr float kClearColor[4] = {0.09f, 0.09f, 0.11f, 1.0f};
+
+bool readable(const std::string& path) {
+    if (path.empty()) return false;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f != nullptr) std::fclose(f);
+    return f != nullptr;
+}
 
 }  // namespace
 
@@ -84,8 +95,13 @@ Status Window::open(const WindowConfig& config) {
     ImGui::CreateContext();
     imgui_context_ready_ = true;
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // no imgui.ini: the layout comes from the app's first-use positions
+    io.IniFilename = nullptr;  // no imgui.ini: the layout comes from ui/layout.h
     ImGui::StyleColorsDark();
+    requested_scale_ = config.display_scale;
+    font_file_ = readable(config.font_file) ? config.font_file : std::string();
+    if (!config.font_file.empty() && font_file_.empty())
+        std::fprintf(stderr, "ganvas: cannot read the font %s; using ImGui's built-in font\n", config.font_file.c_str());
+    update_display_scale();
     imgui_sdl_ready_ = ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
     imgui_gl_ready_ = imgui_sdl_ready_ && ImGui_ImplOpenGL3_Init(glsl);
     if (!imgui_gl_ready_) {
@@ -114,6 +130,9 @@ bool Window::poll_events() {
     while (SDL_PollEvent(&event)) {
         ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) keep_running = false;
+        if (event.type == SDL_WINDOWEVENT && (event.window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED ||
+                                              event.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+            update_display_scale();
         if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
             event.window.windowID == SDL_GetWindowID(window_))
             keep_running = false;
@@ -121,9 +140,50 @@ bool Window::poll_events() {
     return keep_running;
 }
 
+void Window::update_display_scale() {
+#if defined(__EMSCRIPTEN__)
+    display_scale_ = 1;  // CSS pixels are already scaled; SDL's DPI here is the pixel ratio
+#else
+    if (requested_scale_ > 0) {
+        display_scale_ = requested_scale_;
+        return;
+    }
+    int w = 0, h = 0, dw = 0, dh = 0;
+    SDL_GetWindowSize(window_, &w, &h);
+    SDL_GL_GetDrawableSize(window_, &dw, &dh);
+    float hdpi = 0;
+    display_scale_ = 1;
+    if (w > 0 && dw <= w && SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(window_), nullptr, &hdpi, nullptr) == 0 &&
+        hdpi > 0)  // the system does not scale the window itself: follow the display's DPI
+        display_scale_ = std::clamp(std::round(hdpi / 96.0f * 4.0f) / 4.0f, 1.0f, 4.0f);
+#endif
+}
+
+void Window::update_font() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (!(io.DisplaySize.x > 0 && io.DisplaySize.y > 0)) return;  // minimised: keep the atlas
+    const float size = layout_text_size(io.DisplaySize.x, io.DisplaySize.y, display_scale_);
+    const float ratio = io.DisplayFramebufferScale.x > 0 ? io.DisplayFramebufferScale.x : 1.0f;
+    if (size == font_size_ && ratio == font_ratio_) return;
+    font_size_ = size;
+    font_ratio_ = ratio;
+    io.Fonts->Clear();
+    ImFontConfig config;
+    config.OversampleH = 2;  // sub-pixel positions; the atlas is drawn at the frame buffer's density
+    config.OversampleV = 1;
+    config.SizePixels = size * ratio;
+    ImFont* font = font_file_.empty() ? nullptr : io.Fonts->AddFontFromFileTTF(font_file_.c_str(), size * ratio, &config);
+    if (font == nullptr) io.Fonts->AddFontDefault(&config);
+    io.FontGlobalScale = 1.0f / ratio;
+    io.Fonts->Build();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
 void Window::begin_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    update_font();
     // ImGui 1.86's SDL backend can measure a zero delta (coarse or virtual clocks); ImGui
     // asserts on it, so clamp to a tiny positive step.
     ImGuiIO& io = ImGui::GetIO();

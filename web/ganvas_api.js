@@ -70,6 +70,17 @@
 //                           Error(message)); the second fetches the shipped one.
 //   window.ganvas.copiedText()
 //                           the last text the app put on the clipboard ("Copy link"), for tests.
+//   window.ganvas.windows() [{name, x, y, width, height, moved, scroll_y}]: the banner ("banner") and every
+//                           open window ("Training", "Losses", "Samples", "Real digits", "Digit") as
+//                           drawn in the last frame, CSS pixels from the canvas's top left; moved:
+//                           the user moved or resized it (the layout then leaves it there); scroll_y:
+//                           how far its content is scrolled down (pixels); the
+//                           banner also has clipped: its text did not fit the height it was given,
+//                           and font_pixels: the font's rasterised size (text size x devicePixelRatio);
+//                           the Digit window zoom: the big digit's zoom (2..12, its - / + / slider).
+//   window.ganvas.resetLayout()
+//                           the banner's Windows > Reset layout: every window back where the layout
+//                           puts it for this canvas (shell/ui/layout.h), the default windows open.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -135,6 +146,16 @@
     });
   }
 
+  // SDL re-reads devicePixelRatio on a window resize only; a ratio change without one (the page
+  // moved to another screen; media-query change events do not always come) is passed on as a
+  // resize, so the canvas's backing store and the app's font (shell/window.h) follow it.
+  let pixelRatio = window.devicePixelRatio;
+  setInterval(() => {
+    if (window.devicePixelRatio === pixelRatio) return;
+    pixelRatio = window.devicePixelRatio;
+    window.dispatchEvent(new Event('resize'));
+  }, 250);
+
   let native = null;
   function exportsOrThrow() {
     if (!settled) throw new Error('Ganvas is not ready yet: await window.ganvas.ready first');
@@ -160,6 +181,8 @@
         gridLink: Module.cwrap('ganvas_grid_link', 'number', []),
         loadGenerator: Module.cwrap('ganvas_load_generator', 'number', ['number', 'number']),
         showMessage: Module.cwrap('ganvas_show_message', null, ['string', 'number']),
+        resetLayout: Module.cwrap('ganvas_reset_layout', null, []),
+        windows: Module.cwrap('ganvas_windows_json', 'number', []),
       };
     }
     return native;
@@ -558,6 +581,12 @@
     loadShippedGenerator,
     copiedText() {
       return copied;
+    },
+    windows() {
+      return JSON.parse(Module.UTF8ToString(exportsOrThrow().windows()));
+    },
+    resetLayout() {
+      exportsOrThrow().resetLayout();
     },
     build: null,  // set below
   };

@@ -1,7 +1,7 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
 // the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,setThreads,
 // status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint,gridZ,samplesRaw,selectSample,
-// digit,setDigit*,openLink,gridLink,loadGenerator}. Each one is a session command
+// digit,setDigit*,openLink,gridLink,loadGenerator,windows,resetLayout}. Each one is a session command
 // (shell/session.h) applied through the app's driver; JSON with nlohmann-json (no exceptions in
 // wasm: nothing here parses untrusted text except the bench row, checked; links are parsed by
 // core/io/link.h, which refuses bad text with a Status).
@@ -43,6 +43,7 @@ namespace {
 using Json = nlohmann::ordered_json;  // keys in the order written, as before
 
 constexpr const char* kAssetsDir = "/assets";  // where web/CMakeLists.txt preloads the digits
+constexpr const char* kFontFile = "/assets/font.ttf";  // ... and the font (DejaVu Sans Mono)
 
 // Which of the two page builds this is (web/CMakeLists.txt): ganvas_mt (pthreads, used when the
 // page is cross-origin isolated) or ganvas_st (one thread, everywhere else).
@@ -427,6 +428,39 @@ EMSCRIPTEN_KEEPALIVE void ganvas_show_message(const char* text, int is_error) {
     if (ganvas::App* app = web_app(); app && text != nullptr) app->show_message(text, is_error != 0);
 }
 
+// [SECTION] The layout (shell/ui/layout.h)
+
+// "Reset layout": every window back where the layout puts it, the default windows open.
+EMSCRIPTEN_KEEPALIVE void ganvas_reset_layout() {
+    if (ganvas::App* app = web_app()) app->reset_layout();
+}
+
+// The banner and every open window as drawn in the last frame, CSS pixels: a JSON array of
+// {"name","x","y","width","height","moved","scroll_y"} (moved: the user moved or resized it;
+// scroll_y: how far its content is scrolled down; the banner
+// also has "clipped": its text did not fit the height the layout gave it, and "font_pixels": the
+// font atlas's size, the text size x the pixel ratio; the Digit window
+// "zoom": its digit's zoom).
+EMSCRIPTEN_KEEPALIVE const char* ganvas_windows_json() {
+    static std::string json;
+    Json list = Json::array();
+    if (ganvas::App* app = web_app())
+        for (const ganvas::AppWindowRect& w : app->windows()) {
+            Json j = json_rect(w.rect);
+            j["name"] = w.name;
+            j["moved"] = w.moved_by_user;
+            j["scroll_y"] = w.scroll_y;
+            if (w.name == "banner") {
+                j["clipped"] = w.clipped;
+                j["font_pixels"] = w.font_pixels;
+            }
+            if (w.zoom > 0) j["zoom"] = w.zoom;
+            list.push_back(std::move(j));
+        }
+    json = list.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json.c_str();
+}
+
 // The status as a JSON object; the pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     static std::string json;
@@ -443,7 +477,9 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
 
 int main() {
     auto shell = std::make_unique<WebShell>();
-    if (ganvas::Status opened = shell->window.open(ganvas::WindowConfig{}); !opened) {
+    ganvas::WindowConfig window_config;
+    window_config.font_file = kFontFile;
+    if (ganvas::Status opened = shell->window.open(window_config); !opened) {
         std::fprintf(stderr, "ganvas: %s\n", opened.message.c_str());
         notify_page(false, "This browser could not open a WebGL2 canvas: " + opened.message);
         return 1;

@@ -6,6 +6,7 @@
 // Every change of the digit is a session command (SelectSample, SetDigit, OpenLink): the window
 // keeps only its own picks (ExplorerState) and never draws a digit itself; the app uploads the
 // session's digit and the strip it renders with the snapshot (session.h).
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -16,10 +17,20 @@ namespace ganvas {
 
 namespace {
 
-// Placement for now (helper "layout" reworks it): under the two grids.
-const WindowLayout kExplorerLayout = {{390, 540}, {880, 250}};
-constexpr float kDigitPixels = 112;  // the digit drawn 4x
+constexpr float kZoomMin = 2, kZoomMax = 12;  // the digit drawn 2x .. 12x (ExplorerState::zoom)
 constexpr float kNudge = 0.15f;      // how far Nudge moves each dimension, at most
+
+// The link row: the box and its buttons.
+constexpr float kLinkBoxEms = 14;
+const char* const kLinkButtons[] = {"Open link", "Copy grid link", "Explore the shipped generator"};
+
+bool link_row_fits() {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float width = ImGui::GetFontSize() * kLinkBoxEms;
+    for (const char* label : kLinkButtons)
+        width += style.ItemSpacing.x + ImGui::CalcTextSize(label).x + 2 * style.FramePadding.x;
+    return width <= ImGui::GetContentRegionAvail().x;
+}
 
 uint64_t splitmix(uint64_t* state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
@@ -81,7 +92,14 @@ void digit_column(const UiState& state, ExplorerState& e, UiOutput* out) {
     const DigitStatus& d = state.status.digit;
     const LinkBatchNorm& bn = session.digit_bn();
     if (state.digit_texture && !state.digit_texture->empty())
-        ImGui::Image(state.digit_texture->id(), ImVec2(kDigitPixels, kDigitPixels));
+        ImGui::Image(state.digit_texture->id(), ImVec2(kDigitSide * e.zoom, kDigitSide * e.zoom));
+    // Zoom: - / a slider / + (sliders and buttons work with a finger too).
+    if (ImGui::Button("-")) e.zoom = std::max(kZoomMin, e.zoom - 1);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    ImGui::SliderFloat("##zoom", &e.zoom, kZoomMin, kZoomMax, "zoom %.0fx");
+    ImGui::SameLine();
+    if (ImGui::Button("+")) e.zoom = std::min(kZoomMax, e.zoom + 1);
     ImGui::TextColored(kUiDimColor, "%s", z_text(session.digit_z()).c_str());
     if (ImGui::Button("Randomize")) {  // a new seeded z: a compact link
         uint64_t r = draw_state(e);
@@ -206,15 +224,25 @@ LinkZ explorer_slerp_z(const LinkZ& a, const LinkZ& b, float t, int latent_dim) 
 void ui_explorer_window(const UiState& state, UiOutput* out) {
     ExplorerState& e = *state.explorer;
     const SessionStatus& s = state.status;
-    ui_place_next_window(kExplorerLayout);
-    ImGui::Begin("Digit");
+    if (!ui_begin_window(state, UiWindow::Digit, out)) return;
     rebuild_and_link_state(s);
 
+    const float digit_width = std::max(kDigitSide * e.zoom, ImGui::GetFontSize() * 13) + ImGui::GetFontSize() * 2;
     if (!s.digit.selected) {
-        ImGui::TextWrapped("Click a sample in the grid to explore its z here.");
+        ImGui::TextWrapped("Tap a sample in the grid to explore its z here.");
+    } else if (ImGui::GetContentRegionAvail().x < 2.5f * digit_width) {
+        // A narrow window (a phone): the three parts one under the other; the window scrolls.
+        digit_column(state, e, out);
+        ImGui::Separator();
+        strip_column(state, e, out);
+        ImGui::Separator();
+        ImGui::BeginChild("z", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 8));
+        z_editor(state, out);
+        ImGui::EndChild();
     } else {
-        const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing();
-        ImGui::BeginChild("digit", ImVec2(kDigitPixels + 110, height));
+        const float rows = link_row_fits() ? 1.0f : 2.0f;  // the link row under the three parts
+        const float height = ImGui::GetContentRegionAvail().y - rows * ImGui::GetFrameHeightWithSpacing();
+        ImGui::BeginChild("digit", ImVec2(digit_width, height));
         digit_column(state, e, out);
         ImGui::EndChild();
         ImGui::SameLine();
@@ -227,21 +255,22 @@ void ui_explorer_window(const UiState& state, UiOutput* out) {
         ImGui::EndChild();
     }
 
-    // A link to open, the grid's link, the shipped generator.
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    // A link to open, the grid's link, the shipped generator: one row where it fits, else the
+    // buttons continue on the next row.
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * kLinkBoxEms);
     ImGui::InputTextWithHint("##link", "paste a link", e.link_text.data(), e.link_text.size());
-    ImGui::SameLine();
+    ui_same_line_if_fits(kLinkButtons[0]);
     ImGui::BeginDisabled(e.link_text[0] == 0);
-    if (ImGui::Button("Open link")) out->commands.push_back(command::OpenLink{std::string(e.link_text.data())});
+    if (ImGui::Button(kLinkButtons[0])) out->commands.push_back(command::OpenLink{std::string(e.link_text.data())});
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    ui_same_line_if_fits(kLinkButtons[1]);
     const std::string grid = state.session.grid_link();
     ImGui::BeginDisabled(grid.empty());
-    if (ImGui::Button("Copy grid link")) out->copy_text = "#" + grid;
+    if (ImGui::Button(kLinkButtons[1])) out->copy_text = "#" + grid;
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    ui_same_line_if_fits(kLinkButtons[2]);
     ImGui::BeginDisabled(!state.can_load_shipped);
-    if (ImGui::Button("Explore the shipped generator")) out->load_shipped_generator = true;
+    if (ImGui::Button(kLinkButtons[2])) out->load_shipped_generator = true;
     ImGui::EndDisabled();
     ImGui::End();
 }

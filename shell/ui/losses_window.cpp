@@ -7,13 +7,8 @@
 
 namespace ganvas {
 
-namespace {
-const WindowLayout kLossesLayout = {{10, 370}, {370, 420}};
-}
-
-void ui_losses_window(const UiState& state, UiOutput*) {
-    ui_place_next_window(kLossesLayout);
-    ImGui::Begin("Losses");
+void ui_losses_window(const UiState& state, UiOutput* out) {
+    if (!ui_begin_window(state, UiWindow::Losses, out)) return;
     const TrainingHistory& history = state.session.history();
     const std::vector<float>& d = history.d_loss();
     const std::vector<float>& g = history.g_loss();

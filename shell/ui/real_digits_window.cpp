@@ -3,13 +3,9 @@
 
 namespace ganvas {
 
-namespace {
-const WindowLayout kRealLayout = {{882, 10}, {388, 425}};
-}
-
 void ui_real_digits_window(const UiState& state, UiOutput* out) {
-    out->real_rect =
-        ui_image_window("Real digits", kRealLayout, "64 of the MNIST digits G learns from", state.real_texture);
+    out->real_rect = ui_image_window(state, UiWindow::RealDigits, "64 of the MNIST digits G learns from",
+                                     state.real_texture, out);
 }
 
 }  // namespace ganvas

@@ -6,13 +6,9 @@
 
 namespace ganvas {
 
-namespace {
-const WindowLayout kSamplesLayout = {{390, 10}, {482, 520}};
-}
-
 void ui_samples_window(const UiState& state, UiOutput* out) {
-    out->samples_rect = ui_image_window("Samples", kSamplesLayout, "G(z) for 64 fixed z; click one to explore it",
-                                        state.samples_texture);
+    out->samples_rect = ui_image_window(state, UiWindow::Samples, "G(z) for 64 fixed z; tap one to explore it",
+                                        state.samples_texture, out);
     const ScreenRect& r = out->samples_rect;
     if (r.width <= 0 || !ImGui::IsMouseClicked(ImGuiMouseButton_Left)) return;
     ImGui::Begin("Samples");  // the same window again: was the click on it (not on one above)?

@@ -6,8 +6,6 @@ namespace ganvas {
 
 namespace {
 
-const WindowLayout kTrainingLayout = {{10, 10}, {370, 350}};
-
 // The status line: errors first, else what the session is doing; then the last message.
 void status_line(const SessionStatus& s) {
     ImGui::Separator();
@@ -37,8 +35,7 @@ void status_line(const SessionStatus& s) {
 void ui_training_window(const UiState& state, UiOutput* out) {
     const SessionStatus& s = state.status;
     const bool has_model = state.session.has_model();
-    ui_place_next_window(kTrainingLayout);
-    ImGui::Begin("Training");
+    if (!ui_begin_window(state, UiWindow::Training, out)) return;
 
     ImGui::BeginDisabled(!s.ready || s.running);
     if (ImGui::Button("Start")) out->commands.push_back(command::Start{});

@@ -16,6 +16,7 @@
 #include "driver.h"
 #include "imgui.h"
 #include "session.h"
+#include "ui/layout.h"
 #include "window.h"
 
 namespace ganvas {
@@ -36,6 +37,7 @@ struct ExplorerState {
     float walk_direction = 1;
     uint64_t draws = 0;                   // counts Randomize / Nudge (their random seeds)
     std::array<char, 4096> link_text{};   // the "Open link" box
+    float zoom = 4;                       // the digit drawn zoom x 28 pixels wide (2..12)
 };
 
 // The interpolation strip: kStripSteps digits from A to B (t = k / (kStripSteps - 1)).
@@ -56,6 +58,7 @@ struct UiState {
     ExplorerState* explorer = nullptr;           // the Digit window's own state
     bool can_load_shipped = false;               // the platform can load the shipped generator
     bool can_download_png = false;               // ... and save a PNG
+    const LayoutKeeper::Frame* layout = nullptr; // where the windows go this frame (ui_begin_window)
 };
 
 struct UiOutput {
@@ -66,9 +69,18 @@ struct UiOutput {
     bool load_shipped_generator = false;   // run the platform's shipped-generator hook
     bool download_digit_png = false;       // save the digit as a PNG (the platform's hook)
     std::string copy_text;                 // put this on the clipboard (non-empty: a request)
+    // The layout's side (layout.h): where each window really is, and what the user asked for.
+    LayoutKeeper::Report windows;          // filled by ui_begin_window
+    std::array<float, kUiWindowCount> scroll_y{};  // ... and how far each is scrolled down
+    ScreenRect banner_rect;                // where the banner is
+    bool banner_clipped = false;           // its text and buttons took more height than it has
+    std::array<int, kUiWindowCount> set_open{};  // +1 open, -1 close (the Windows menu, a close button)
+    bool reset_layout = false;             // "Reset layout"
+    bool show_digit = false;               // the banner's "Show the digit": open and place it again
 };
 
 // [SECTION] The windows (one file each)
+void ui_banner(const UiState& state, UiOutput* out);              // ui/banner_window.cpp (one line, one button)
 void ui_training_window(const UiState& state, UiOutput* out);     // ui/training_window.cpp
 void ui_losses_window(const UiState& state, UiOutput* out);       // ui/losses_window.cpp
 void ui_samples_window(const UiState& state, UiOutput* out);      // ui/samples_window.cpp
@@ -77,17 +89,22 @@ void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer
 
 // [SECTION] Shared look (ui/style.cpp)
 
-// First-use layout for a 1280 x 800 canvas: a left column (Training over Losses) and the two
-// grids side by side; nothing overlaps. Samples start at 2x, real digits at ~1.6x.
-struct WindowLayout {
-    ImVec2 pos, size;
-};
-void ui_place_next_window(const WindowLayout& layout);
+// Begins window `window` where the layout puts it: with ImGuiCond_Always in a frame the layout
+// placed it again (LayoutKeeper's rule: re-placed on a new canvas size unless the user moved it),
+// else where ImGui has it. Returns false, without beginning it, when the window is closed; else
+// call ImGui::End() as usual. Records where the window is and its close button in `out`.
+bool ui_begin_window(const UiState& state, UiWindow window, UiOutput* out, ImGuiWindowFlags flags = 0);
+// ImGui::SameLine() when a button labelled `label` still fits on the current line, else nothing
+// (the button starts a new line): rows of buttons that wrap on narrow windows.
+void ui_same_line_if_fits(const char* label);
+// ImGui's style for the layout's metrics (sizes from ImGui's dark style, scaled; paddings from
+// the layout, larger on phones).
+void ui_apply_style(const LayoutMetrics& metrics);
 extern const ImVec4 kUiErrorColor;
 extern const ImVec4 kUiDimColor;
 // A window showing one texture, fitted to the window with its aspect ratio kept. Returns where
 // the image landed (empty when there is nothing to show).
-ScreenRect ui_image_window(const char* title, const WindowLayout& layout, const char* caption,
-                           const RgbaTexture& texture);
+ScreenRect ui_image_window(const UiState& state, UiWindow window, const char* caption, const RgbaTexture& texture,
+                           UiOutput* out);
 
 }  // namespace ganvas

@@ -5,8 +5,8 @@
 //   session.checkPageErrors();      // throws HarnessFailure on uncaught page errors
 //   await session.close();
 //
-// Used by browser_test.mjs (the ctest), bench_browser.mjs, frame_times_browser.mjs and
-// memory_browser.mjs (run by hand). Needs npm playwright-core and /usr/bin/chromium
+// Used by browser_test.mjs, link_browser.mjs and layout_browser.mjs (ctests), bench_browser.mjs,
+// frame_times_browser.mjs and memory_browser.mjs (run by hand). Needs npm playwright-core and /usr/bin/chromium
 // (scripts/setup.sh).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -58,9 +58,10 @@ export function startServer(dir, extraArgs = []) {
 // window.ganvas.ready. Returns {page, context, url, readySeconds, consoleErrors, pageErrors,
 // checkPageErrors(), close()}. On failure everything started so far is closed again.
 // `query` (e.g. '?threads=0') is appended to the page address; with isolation false the local
-// server sends no COOP/COEP headers (the page then runs its one-thread build).
+// server sends no COOP/COEP headers (the page then runs its one-thread build). `context` adds
+// browser-context options (deviceScaleFactor, hasTouch, isMobile: layout_browser.mjs).
 export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '', isolation = true,
-  viewport = VIEWPORT, log = () => {} } = {}) {
+  viewport = VIEWPORT, context = {}, log = () => {} } = {}) {
   const { chromium } = await import('playwright-core').catch(() =>
     fail('npm playwright-core is missing: run scripts/setup.sh'));
   const cleanup = [];
@@ -86,7 +87,7 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '
     const profile = mkdtempSync(join(tmpdir(), 'ganvas-chromium-'));
     cleanup.push(() => rmSync(profile, { recursive: true, force: true }));
     session.context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport });
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport, ...context });
     cleanup.unshift(() => session.context.close());
     const page = (session.page = session.context.pages()[0] || (await session.context.newPage()));
     page.on('console', (msg) => { if (msg.type() === 'error') session.consoleErrors.push(msg.text()); });
