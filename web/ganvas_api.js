@@ -140,6 +140,7 @@
     }
   };
   if (Module.canvas) {
+    Module.canvas.addEventListener('contextmenu', (event) => event.preventDefault());  // a long press is the app's
     Module.canvas.addEventListener('webglcontextlost', (event) => {
       event.preventDefault();
       fail('The WebGL context was lost; reload the page.');

@@ -72,9 +72,13 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '
       } catch { /* already gone */ }
     }
   };
-  const session = { page: null, context: null, url, readySeconds: 0, consoleErrors: [], pageErrors: [], close };
+  const session = { page: null, context: null, url, readySeconds: 0, consoleErrors: [], pageErrors: [],
+    cspViolations: [], close };
+  // Every test checks the page ran under web/serve.mjs's Content-Security-Policy without a
+  // violation (a blocked script, style, worker or eval would be one).
   session.checkPageErrors = () => {
     if (session.pageErrors.length) fail(`uncaught page error(s):\n  ${session.pageErrors.join('\n  ')}`);
+    if (session.cspViolations.length) fail(`Content-Security-Policy violation(s):\n  ${session.cspViolations.join('\n  ')}`);
   };
   try {
     if (!session.url) {
@@ -92,10 +96,20 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '
     const page = (session.page = session.context.pages()[0] || (await session.context.newPage()));
     page.on('console', (msg) => { if (msg.type() === 'error') session.consoleErrors.push(msg.text()); });
     page.on('pageerror', (err) => session.pageErrors.push(String(err && err.stack ? err.stack : err)));
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) session.cspViolations.push(msg.text());
+    });
+    await page.exposeFunction('__ganvasCspViolation', (text) => session.cspViolations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__ganvasCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
+    });
 
     const loadStart = Date.now();
     const response = await page.goto(session.url, { waitUntil: 'load' });
     if (!response || !response.ok()) fail(`loading ${session.url} gave HTTP ${response && response.status()}`);
+    session.csp = response.headers()['content-security-policy'] || '';
+    if (!url && !/script-src 'self'/.test(session.csp)) fail(`the page came without its Content-Security-Policy (got '${session.csp}')`);
     await page.evaluate((ms) => Promise.race([
       window.ganvas.ready,
       new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms} ms`)), ms)),
