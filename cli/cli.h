@@ -79,6 +79,15 @@ struct BenchArgs {
 void bench_options(CLI::App& command, BenchArgs* args);
 int bench_run(const BenchArgs& args);
 
+struct ClassifierArgs {
+    std::string out_path, data_path, labels_path;
+    long long seed = 1;
+    int epochs = 30;
+    int threads = 0;  // 0: every core
+};
+void classifier_options(CLI::App& command, ClassifierArgs* args);
+int classifier_command_run(const ClassifierArgs& args);
+
 // [SECTION] Shared
 
 // Parses the command line with `app`: -1 to go on, or the exit code to return now (0 after
