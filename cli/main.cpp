@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
     CLI::App* classifier_command =
         app.add_subcommand("classifier", "train the digit classifier that measures generated digits (held-out accuracy, FD)");
     ganvas_cli::classifier_options(*classifier_command, &classifier);
+    ganvas_cli::EvalArgs eval;
+    CLI::App* eval_command = app.add_subcommand(
+        "eval", "measure a generator's digits with the classifier: FD, modes covered, KL to uniform, confident share");
+    ganvas_cli::eval_options(*eval_command, &eval);
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
@@ -38,5 +42,6 @@ int main(int argc, char** argv) {
     if (export_command->parsed()) return ganvas_cli::export_run(export_args);
     if (link_command->parsed()) return ganvas_cli::link_run(link);
     if (classifier_command->parsed()) return ganvas_cli::classifier_command_run(classifier);
+    if (eval_command->parsed()) return ganvas_cli::eval_run(eval);
     return ganvas_cli::bench_run(bench);
 }
