@@ -143,7 +143,7 @@ int eval_run(const EvalArgs& args) {
                 scores.classes.confident);
     std::printf("histogram");
     for (int c = 0; c < ganvas::kMetricClasses; ++c) std::printf("  %d:%d", c, scores.classes.histogram[size_t(c)]);
-    std::printf("\nclassifier %s (held-out accuracy %.4f); scored in %.1f ms (%.2f GFLOP)\n", ganvas::hash_hex(classifier_hash).c_str(),
+    std::printf("\nclassifier %s (held-out accuracy %.4f); scored in %.1f ms, one cold call (%.2f GFLOP)\n", ganvas::hash_hex(classifier_hash).c_str(),
                 classifier.held_out_accuracy, ms, 2 * ganvas::score_flops(scores.count) * 1e-9);
     return 0;
 }
