@@ -13,6 +13,10 @@
 #include "io/image.h"
 #include "base/status.h"
 
+namespace ganvas {
+struct Sequential;
+}
+
 namespace CLI {
 class App;
 class Option;
@@ -33,6 +37,8 @@ struct TrainArgs {
     std::string recipe_path;             // --recipe FILE: config, seed and timeline (instead of the above)
     std::vector<std::string> changes;    // --change STEP:KEY=VALUE, added to the recipe's timeline
     int threads = 0;                     // 0: every core (max_threads())
+    long long eval_every = 0;            // --eval-every K: eval.csv every K steps (0: off)
+    std::string classifier_path;         // --classifier FILE for it (default: the built one)
 };
 void train_options(CLI::App& command, TrainArgs* args);
 int train_run(const TrainArgs& args);
@@ -78,6 +84,40 @@ struct BenchArgs {
 };
 void bench_options(CLI::App& command, BenchArgs* args);
 int bench_run(const BenchArgs& args);
+
+struct ClassifierArgs {
+    std::string out_path, data_path, labels_path;
+    long long seed = 1;
+    int epochs = 30;
+    int threads = 0;  // 0: every core
+};
+void classifier_options(CLI::App& command, ClassifierArgs* args);
+int classifier_command_run(const ClassifierArgs& args);
+
+struct EvalArgs {
+    std::string checkpoint_path, generator_path, classifier_path, data_path;
+    bool real = false;   // --real: real digits instead of a generator
+    bool json = false;
+    int count = 2000;
+    long long seed = -1; // -1: the model's (with --real: 1)
+};
+void eval_options(CLI::App& command, EvalArgs* args);
+int eval_run(const EvalArgs& args);
+
+// `ganvas train --eval-every K`: eval.csv, one row of `ganvas eval`'s measures (2,000 samples, the
+// grid's z) per K steps. Opening loads the classifier and writes the header.
+class EvalLog {
+public:
+    EvalLog();
+    ~EvalLog();
+    ganvas::Status open(const std::string& csv_path, const std::string& classifier_path);  // "" = the built one
+    // Scores `generator` (the z of `seed`, batches of `batch`) and appends the row for `step`.
+    ganvas::Status write(long long step, const ganvas::Sequential& generator, uint64_t seed, int batch);
+
+private:
+    struct State;
+    State* state_ = nullptr;
+};
 
 // [SECTION] Shared
 

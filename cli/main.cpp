@@ -25,6 +25,14 @@ int main(int argc, char** argv) {
     ganvas_cli::export_options(*export_command, &export_args);
     CLI::App* link_command = app.add_subcommand("link", "write a share link to a digit (or grid) of a checkpoint or recipe");
     ganvas_cli::link_options(*link_command, &link);
+    ganvas_cli::ClassifierArgs classifier;
+    CLI::App* classifier_command =
+        app.add_subcommand("classifier", "train the digit classifier that measures generated digits (held-out accuracy, FD)");
+    ganvas_cli::classifier_options(*classifier_command, &classifier);
+    ganvas_cli::EvalArgs eval;
+    CLI::App* eval_command = app.add_subcommand(
+        "eval", "measure a generator's digits with the classifier: FD, modes covered, KL to uniform, confident share");
+    ganvas_cli::eval_options(*eval_command, &eval);
 
     const int stop = ganvas_cli::cli_parse(app, argc, argv);
     if (stop >= 0) return stop;
@@ -33,5 +41,7 @@ int main(int argc, char** argv) {
     if (sample_command->parsed()) return ganvas_cli::sample_run(sample);
     if (export_command->parsed()) return ganvas_cli::export_run(export_args);
     if (link_command->parsed()) return ganvas_cli::link_run(link);
+    if (classifier_command->parsed()) return ganvas_cli::classifier_command_run(classifier);
+    if (eval_command->parsed()) return ganvas_cli::eval_run(eval);
     return ganvas_cli::bench_run(bench);
 }

@@ -43,6 +43,7 @@ void train_options(CLI::App& command, TrainArgs* args) {
         "  losses.csv               step,epoch,d_loss,g_loss,d_real,d_fake for every step\n"
         "  samples.png              8x8 grid of G(z) for 64 fixed z (drawn from the seed), 3x scale\n"
         "  checkpoint.safetensors   generator, discriminator, Adam state and the recipe (PyTorch-compatible names)\n"
+        "  eval.csv                 with --eval-every K: FD, modes, KL, confident share, class histogram over steps\n"
         "The config is the preset's, then --config FILE's keys, then each --set in order (or all of it\n"
         "from --recipe FILE); each --change then applies once that many steps are done.\n\n";
     command.add_option("--preset", args->preset, "training recipe (seed: the user's PyTorch program)")
@@ -69,6 +70,11 @@ void train_options(CLI::App& command, TrainArgs* args) {
         ->allow_extra_args(false);
     command.add_option("--threads", args->threads, "threads for the matrix products (default: every core); same bits for any count")
         ->check(CLI::Range(1, ganvas::thread_limit()));
+    CLI::Option* every = command.add_option("--eval-every", args->eval_every,
+        "also write eval.csv: step,fd,modes,kl_uniform,confident,h0..h9 (`ganvas eval` of 2,000 samples) at step 0 and every K steps")
+        ->check(CLI::Range(1LL, 100000000LL));
+    command.add_option("--classifier", args->classifier_path, "with --eval-every: the classifier (default: the built one)")
+        ->check(CLI::ExistingFile)->needs(every);
     command.footer(writes + settings_help());
 }
 
@@ -158,6 +164,18 @@ int train_run(const TrainArgs& args) {
         std::printf("  at step %lld: %s = %s\n", (long long)c.step, c.key.c_str(), c.value.c_str());
     std::fflush(stdout);
     auto gan = std::make_unique<ganvas::Gan>(recipe);  // follows the recipe's timeline itself
+    EvalLog eval_log;  // --eval-every: scores samples off the training path (its own caches)
+    auto evaluate = [&](long long step) {
+        if (args.eval_every <= 0 || (step % args.eval_every != 0 && step != steps)) return ganvas::Status::success();
+        return eval_log.write(step, gan->sample_generator(), uint64_t(seed), gan->config().batch_size);
+    };
+    ganvas::Status eval_status = args.eval_every > 0 ? eval_log.open(out_dir + "/eval.csv", args.classifier_path)
+                                                     : ganvas::Status::success();
+    if (eval_status) eval_status = evaluate(0);
+    if (!eval_status) {
+        std::fprintf(stderr, "ganvas train: --eval-every: %s\n", eval_status.message.c_str());
+        return 1;
+    }
     Progress progress(steps, stderr_is_terminal());
     ganvas::StepStats stats;
     for (long long i = 0; i < steps; ++i) {
@@ -169,6 +187,7 @@ int train_run(const TrainArgs& args) {
                                  "losses so far are in %s\n", (long long)stats.step, csv_path.c_str());
             return 1;
         }
+        evaluate(i + 1);
         char detail[96];
         std::snprintf(detail, sizeof detail, "d_loss %.3f  g_loss %.3f", stats.d_loss, stats.g_loss);
         progress.update(i + 1, detail);

@@ -6,13 +6,7 @@
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
-function(run expect_code)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL expect_code)
-    message(FATAL_ERROR "${ARGN}\nexited ${code} (expected ${expect_code})\n${out}\n${err}")
-  endif()
-  set(last_output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/cli_run.cmake")
 
 run(0 "${GANVAS}" train --steps 20 --out "${WORK}/run")
 run(0 "${GANVAS}" train --steps 21 --out "${WORK}/run21")
