@@ -137,7 +137,7 @@ void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stat
     lap(mark, t.g_forward);
     d_.zero_grads();
     const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train);
-    loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data());
+    loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data(), objective_params());
     stats.d_real = mean_sigmoid(logits_real.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_real_cache_, const_view_of(d_logit_grad_), true, false);
@@ -152,7 +152,7 @@ void Gan::d_step_fake(StepStats& stats) {
     auto mark = std::chrono::steady_clock::now();
     const ConstMatrixView fake(fake_, batch, config_.image_pixels);
     const ConstMatrixView logits_fake = sequential_forward(d_, d_fake_cache_, fake, BatchNormMode::Train);
-    const float loss_fake = objective_->d_fake(logits_fake.data(), batch, d_logit_grad_.data());
+    const float loss_fake = objective_->d_fake(logits_fake.data(), batch, d_logit_grad_.data(), objective_params());
     stats.d_fake = mean_sigmoid(logits_fake.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), true, false);
@@ -172,7 +172,7 @@ void Gan::g_step_forward(ConstMatrixView z_g, StepStats& stats) {
     const ConstMatrixView fake_g = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train);
     lap(mark, t.g_forward);
     const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train);
-    stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data());
+    stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data(), objective_params());
     lap(mark, t.d_forward);
     d_fake_input_ = sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), false, true).data();
     part_batch_ = batch;

@@ -162,6 +162,7 @@ private:
     void d_step_fake(StepStats& stats);
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
+    ObjectiveParams objective_params() const { return ObjectiveParams{}; }
 
     Recipe recipe_;
     GanConfig config_;
