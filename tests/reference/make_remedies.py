@@ -21,6 +21,7 @@ What is stored (F32 unless marked F64; "summary" = .sample/.sum/.sumsq as in mak
   gp.value                         F64: 10 * mean (||grad||_2 - 1)^2
   gp.grad.<name>.*                 summary: d gp.value / d every D parameter (create_graph=True)
   r1.value, r1.input_grad, r1.grad.<name>.*   the same for R1: 5/2 * mean ||grad_x D(x)||^2
+  train_gp.g_scale                 F64 (3): mean |D(G(z))| of each G step (g_loss cancels: its floor)
   train_gp.d_loss, .g_loss         F64 (3): three iterations of wgan-gp (lambda 10) with R1
                                    (gamma 2) on iterations 0..2 of make_reference.py's data,
                                    eps from Ganvas' penalty stream (see penalty_eps)
@@ -153,10 +154,11 @@ def gp_iteration(g, d, opt_g, opt_d, real, z_d, z_g, step, lam, gamma):
     d_loss.backward()
     opt_d.step()
     opt_g.zero_grad()
-    g_loss = -net(g(z_g)).mean()
+    scores = net(g(z_g))
+    g_loss = -scores.mean()
     g_loss.backward()
     opt_g.step()
-    return float(d_loss), float(g_loss)
+    return float(d_loss), float(g_loss), float(scores.abs().mean())
 
 
 def training_reference(out, iterations):
@@ -166,6 +168,7 @@ def training_reference(out, iterations):
               for k, (real, z_d, z_g) in enumerate(iterations[:3])]
     out.append(("train_gp.d_loss", np.array([l[0] for l in losses], dtype=np.float64)))
     out.append(("train_gp.g_loss", np.array([l[1] for l in losses], dtype=np.float64)))
+    out.append(("train_gp.g_scale", np.array([l[2] for l in losses], dtype=np.float64)))
     summarise_module(out, "train_gp.final.generator", g)
     summarise_module(out, "train_gp.final.discriminator", d)
 
