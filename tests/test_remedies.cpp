@@ -89,3 +89,26 @@ TEST_CASE("A penalty changes D's training, never the draws of the other streams;
     REQUIRE(a.recipe().timeline.size() == 1);
     CHECK(a.recipe().timeline[0].key == "r1_gamma");
 }
+
+TEST_CASE("One-sided label smoothing: real_label 1 is the seed, below 1 moves D; ignored without a target",
+          "[remedies][smoothing]") {
+    GanConfig smooth = seed_config(), plain = seed_config();
+    REQUIRE(settings_set_text(&smooth, "real_label", "0.9").ok);
+    REQUIRE(settings_set_text(&plain, "real_label", "1").ok);
+    CHECK(gan_config_to_json(plain) == gan_config_to_json(seed_config()));  // 1 is "off": not written
+    CHECK(gan_config_to_json(smooth).find("\"real_label\":0.9") != std::string::npos);
+    Gan a(smooth, 2), b(plain, 2), seed(seed_config(), 2);
+    a.train_step(mnist());
+    b.train_step(mnist());
+    seed.train_step(mnist());
+    CHECK(checkpoint_serialize(b) == checkpoint_serialize(seed));
+    CHECK(a.discriminator().params != seed.discriminator().params);
+    // Objectives without a target ignore it (a live change of either never makes a bad pair).
+    GanConfig hinge = smooth, hinge_plain = plain;
+    hinge.objective = hinge_plain.objective = "hinge";
+    Gan h(hinge, 2), hp(hinge_plain, 2);
+    h.train_step(mnist());
+    hp.train_step(mnist());
+    CHECK(h.discriminator().params == hp.discriminator().params);
+    CHECK_THAT(settings_set_text(&smooth, "real_label", "0.4").message, Catch::Contains("the real label must be in [0.5, 1]"));
+}

@@ -24,6 +24,7 @@ struct GanConfig {
     // Remedies (issue 10), each off by default (the seed's program); gan/penalty.h.
     float gp_lambda = 10.0f;  // wgan-gp: weight of the gradient penalty on interpolates
     float r1_gamma = 0.0f;    // weight of the R1 penalty on real data, gamma/2 mean |grad D|^2; 0 = off
+    float real_label = 1.0f;  // D's target for real samples: one-sided label smoothing below 1 (1 = off)
 };
 
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.

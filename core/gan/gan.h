@@ -165,7 +165,8 @@ private:
     void d_step_fake(StepStats& stats);
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
-    ObjectiveParams objective_params() const { return ObjectiveParams{}; }
+    // The real target is the config's for objectives that have one (objective.h), else unused.
+    ObjectiveParams objective_params() const { return ObjectiveParams{config_.real_label}; }
 
     Recipe recipe_;
     GanConfig config_;

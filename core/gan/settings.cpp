@@ -114,6 +114,10 @@ std::vector<Setting> make_table() {
     remedy(float_setting("r1_gamma", kLive, 0.0f, false, 1000.0f, false, "the R1 weight must be in [0, 1000]",
                          "R1 penalty on real data, gamma/2 * mean |grad D(x)|^2 (0 = off)",
                          [](GanConfig& c) { return &c.r1_gamma; }));
+    remedy(float_setting("real_label", kLive, 0.5f, false, 1.0f, false, "the real label must be in [0.5, 1]",
+                         "one-sided label smoothing: D's target for real samples (1 = off; 0.9 is usual; "
+                         "bce, minimax and lsgan only: hinge and wgan-gp have no target)",
+                         [](GanConfig& c) { return &c.real_label; }));
     return t;
 }
 
