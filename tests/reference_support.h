@@ -250,6 +250,21 @@ void check_network(const ReferenceFile& ref, const std::string& prefix, const ga
     }
 }
 
+// The trained generator's weights after training iterations: the biases feeding a BatchNorm
+// (gradient: rounding noise only, which Adam turns into steps of up to lr) and the running means
+// tracking them get `drift` (iterations x lr) absolute; every other tensor keeps `base`.
+inline void check_trained_generator(const ReferenceFile& ref, const std::string& prefix, const ganvas::Sequential& g,
+                                    Tolerance base, double drift) {
+    check_network(ref, prefix, g, false, base, [&](const ganvas::TensorInfo& t, Tolerance* tol) {
+        const size_t layer = layer_of(t);
+        const bool noisy_bias = feeds_batchnorm(g, layer) && t.name.find(".bias") != std::string::npos;
+        const bool tracking_mean = layer > 0 && feeds_batchnorm(g, layer - 1) && t.name.find("running_mean") != std::string::npos;
+        if (!noisy_bias && !tracking_mean) return;
+        tol->abs = drift;
+        tol->why = noisy_bias ? "bias before BatchNorm: Adam-amplified noise" : "tracks a bias before it";
+    });
+}
+
 inline void check_network(const ReferenceFile& ref, const std::string& prefix, const ganvas::Sequential& net,
                           bool from_grads, Tolerance base) {
     check_network(ref, prefix, net, from_grads, base, [](const ganvas::TensorInfo&, Tolerance*) {});

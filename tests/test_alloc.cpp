@@ -72,3 +72,19 @@ TEST_CASE("A steady-state training step does not allocate", "[gan][alloc]") {
     INFO("heap allocations in 50 steps on " << thread_limit() << "-thread-capable build: " << during_threads);
     CHECK(during_threads == 0);
 }
+
+TEST_CASE("A steady-state step with both gradient penalties does not allocate", "[gan][alloc][penalty]") {
+    Dataset data;
+    REQUIRE(dataset_load_idx(ganvas_test::mnist_images_path(), "", &data).ok);
+    GanConfig config;
+    config.objective = "wgan-gp";
+    config.r1_gamma = 1.0f;
+    REQUIRE(gan_config_validate(config).ok);
+    Gan gan(config, 1);
+    gan.train_step(data);  // warm-up: the penalty's caches are sized on the first step
+    const long before = g_allocations.load();
+    for (int i = 0; i < 20; ++i) gan.train_step(data);
+    const long during = g_allocations.load() - before;
+    INFO("heap allocations in 20 penalised steps: " << during);
+    CHECK(during == 0);
+}

@@ -34,6 +34,7 @@
 #include "nn/adam.h"
 #include "io/checkpoint.h"
 #include "gan/gan.h"
+#include "gan/settings.h"
 #include "nn/gemm.h"
 #include "nn/layers.h"
 #include "nn/loss.h"
@@ -85,6 +86,21 @@ TEST_CASE("The same config and seed give bit-identical checkpoints; a resumed ru
     // The tensors alone (weights, Adam state, streams, sampler), computed before the settings
     // table changed the metadata: whatever the header holds, training stays bit-identical.
     CHECK(tensor_bytes_hash(ca) == "24fb57eb80ffea4b");
+}
+
+TEST_CASE("wgan-gp with R1: the gradient penalties' double backward and eps stream are the same bits everywhere",
+          "[determinism][penalty]") {
+    GanConfig c = seed_config();
+    REQUIRE(settings_set_text(&c, "objective", "wgan-gp").ok);
+    REQUIRE(settings_set_text(&c, "r1_gamma", "1").ok);
+    REQUIRE(gan_config_validate(c).ok);
+    Gan gan(c, 1);
+    for (int i = 0; i < 5; ++i) gan.train_step(mnist());
+    const std::vector<uint8_t> ckpt = checkpoint_serialize(gan);
+    std::printf("[determinism] wgan-gp + r1_gamma 1, seed 1, 5 steps: checkpoint content hash %s, tensor bytes %s\n",
+                hash_of(ckpt).c_str(), tensor_bytes_hash(ckpt).c_str());
+    CHECK(hash_of(ckpt) == "d099ba98c9372945");
+    CHECK(tensor_bytes_hash(ckpt) == "b4c1505ac344c813");
 }
 
 TEST_CASE("Step 0 is identical in every build: initial weights, streams and the checkpoint writer", "[determinism]") {

@@ -7,6 +7,7 @@
 #include "gan/gan.h"
 #include "gan/objective.h"
 #include "gan/sampler.h"
+#include "gan/settings.h"
 #include "gan/streams.h"
 #include "io/checkpoint.h"
 #include "nn/loss.h"
@@ -24,15 +25,15 @@ TEST_CASE("The bce objective is the seed's criterion on logits, halves included"
     const float logits[5] = {-3.0f, -0.25f, 0.0f, 1.5f, 40.0f};
     float grad[5], expected[5];
     // D: 0.5 * BCE(x, 1) + 0.5 * BCE(x, 0), gradients halved; G: BCE(x, 1).
-    CHECK(bce->d_real(logits, 5, grad) == 0.5f * bce_with_logits(logits, 5, 1.0f, expected, 0.5f));
+    CHECK(bce->d_real(logits, 5, grad, {}) == 0.5f * bce_with_logits(logits, 5, 1.0f, expected, 0.5f));
     for (int i = 0; i < 5; ++i) CHECK(grad[i] == expected[i]);
-    CHECK(bce->d_fake(logits, 5, grad) == 0.5f * bce_with_logits(logits, 5, 0.0f, expected, 0.5f));
+    CHECK(bce->d_fake(logits, 5, grad, {}) == 0.5f * bce_with_logits(logits, 5, 0.0f, expected, 0.5f));
     for (int i = 0; i < 5; ++i) CHECK(grad[i] == expected[i]);
-    CHECK(bce->g(logits, 5, grad) == bce_with_logits(logits, 5, 1.0f, expected, 1.0f));
+    CHECK(bce->g(logits, 5, grad, {}) == bce_with_logits(logits, 5, 1.0f, expected, 1.0f));
     for (int i = 0; i < 5; ++i) CHECK(grad[i] == expected[i]);
     // By hand: BCE(0, 1) = log 2; d/dx at 0 = sigmoid(0) - 1 = -1/2, over n = 1.
     const float zero = 0.0f;
-    CHECK(bce->g(&zero, 1, grad) == Approx(std::log(2.0)).epsilon(1e-6));
+    CHECK(bce->g(&zero, 1, grad, {}) == Approx(std::log(2.0)).epsilon(1e-6));
     CHECK(grad[0] == -0.5f);
 }
 
@@ -183,4 +184,21 @@ TEST_CASE("A recipe replays: changes made live, a recipe given up front, and res
     Gan ignored(seed_config(), 11);
     for (int i = 0; i < 7; ++i) ignored.train_step(mnist());
     CHECK(ignored.generator().params != live.generator().params);
+}
+
+TEST_CASE("Every objective trains: finite losses, and each moves the weights its own way", "[gan][objective]") {
+    std::vector<std::vector<float>> weights;
+    for (const std::string& name : objective_names()) {
+        INFO(name);
+        GanConfig c = seed_config();
+        REQUIRE(settings_set_text(&c, "objective", name).ok);
+        Gan gan(c, 3);
+        for (int i = 0; i < 3; ++i) {
+            const StepStats s = gan.train_step(mnist());
+            CHECK(std::isfinite(s.d_loss));
+            CHECK(std::isfinite(s.g_loss));
+        }
+        for (const std::vector<float>& other : weights) CHECK(gan.generator().params != other);
+        weights.push_back(gan.generator().params);
+    }
 }

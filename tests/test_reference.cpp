@@ -192,14 +192,6 @@ TEST_CASE("Ten iterations of the seed's loop on given data: losses and final wei
     // and the running means of the BatchNorms they feed (which track them) may therefore differ by
     // up to 10 iterations x lr = 2e-3. Every other tensor is held to kWeightRel.
     const double drift = 10 * double(gan.config().adam_g.lr);
-    check_network(ref, "train.final.generator", gan.generator(), false, kWeight, [&](const TensorInfo& t, Tolerance* tol) {
-        const size_t layer = layer_of(t);
-        const bool noisy_bias = feeds_batchnorm(gan.generator(), layer) && t.name.find(".bias") != std::string::npos;
-        const bool tracking_mean = layer > 0 && feeds_batchnorm(gan.generator(), layer - 1) &&
-                                   t.name.find("running_mean") != std::string::npos;
-        if (!noisy_bias && !tracking_mean) return;
-        tol->abs = drift;
-        tol->why = noisy_bias ? "bias before BatchNorm: Adam-amplified noise" : "tracks a bias before it";
-    });
+    check_trained_generator(ref, "train.final.generator", gan.generator(), kWeight, drift);
     check_network(ref, "train.final.discriminator", gan.discriminator(), false, kWeight);
 }

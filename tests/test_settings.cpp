@@ -129,7 +129,7 @@ TEST_CASE("--set text: bare lists and names, JSON forms, and the refusals name t
     refused("adam_g.beta2=1", "Adam's betas must be in [0, 1)");
     refused("adam_d.eps=-1e-8", "Adam's eps must be positive and finite");
     refused("leaky_slope=\"0.2\"", "'leaky_slope' must be a number, not a string");
-    refused("objective=wgan", "'objective' = \"wgan\": not one of bce");
+    refused("objective=wgan", "'objective' = \"wgan\": not one of bce, minimax, lsgan, hinge, wgan-gp");
     refused("d_steps=0", "D steps per G step must be 1..16");
 }
 
@@ -174,8 +174,9 @@ TEST_CASE("gan_config_validate goes through the table and names the key", "[sett
     c.adam_d.beta1 = std::nanf("");
     CHECK_THAT(gan_config_validate(c).message, Catch::Contains("'adam_d.beta1' = nan: Adam's betas must be in [0, 1)"));
     c = GanConfig{};
-    c.objective = "hinge";
-    CHECK_THAT(gan_config_validate(c).message, Catch::Contains("'objective' = \"hinge\": not one of bce"));
+    c.objective = "hinged";
+    CHECK_THAT(gan_config_validate(c).message,
+               Catch::Contains("'objective' = \"hinged\": not one of bce, minimax, lsgan, hinge, wgan-gp"));
 }
 
 // [SECTION] Recipes

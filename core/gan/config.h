@@ -21,6 +21,10 @@ struct GanConfig {
     AdamConfig adam_g, adam_d;  // the seed: lr 2e-4, betas (0.5, 0.999), eps 1e-8 for both
     int d_steps = 1;                 // D steps per G step (each on its own real batch and z)
     std::string objective = "bce";   // the GAN objective, one of objective_names() (objective.h)
+    // Remedies (issue 10), each off by default (the seed's program); gan/penalty.h.
+    float gp_lambda = 10.0f;  // wgan-gp: weight of the gradient penalty on interpolates
+    float r1_gamma = 0.0f;    // weight of the R1 penalty on real data, gamma/2 mean |grad D|^2; 0 = off
+    float real_label = 1.0f;  // D's target for real samples: one-sided label smoothing below 1 (1 = off)
 };
 
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.

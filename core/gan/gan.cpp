@@ -133,32 +133,42 @@ void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stat
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
     fake_ = sequential_forward(g_, g_cache_, z_d, BatchNormMode::Train).data();
+    real_batch_ = real.data();
+    d_step_index_ = part_ / kPartsPerPhase;
     part_batch_ = batch;
     lap(mark, t.g_forward);
     d_.zero_grads();
     const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train);
-    loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data());
+    loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data(), objective_params());
     stats.d_real = mean_sigmoid(logits_real.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_real_cache_, const_view_of(d_logit_grad_), true, false);
     lap(mark, t.d_backward);
 }
 
-// D step, second part: D on the fakes, adding to D's gradients; then Adam on D. (A penalty on
-// D adds its gradient here, before Adam.)
+// D step, second part: D on the fakes, adding to D's gradients; the penalties add theirs; then
+// Adam on D.
 void Gan::d_step_fake(StepStats& stats) {
     const int batch = part_batch_;
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
     const ConstMatrixView fake(fake_, batch, config_.image_pixels);
     const ConstMatrixView logits_fake = sequential_forward(d_, d_fake_cache_, fake, BatchNormMode::Train);
-    const float loss_fake = objective_->d_fake(logits_fake.data(), batch, d_logit_grad_.data());
+    const float loss_fake = objective_->d_fake(logits_fake.data(), batch, d_logit_grad_.data(), objective_params());
     stats.d_fake = mean_sigmoid(logits_fake.data(), batch);
     lap(mark, t.d_forward);
     sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), true, false);
+    stats.d_penalty = 0;
+    if (objective_->gradient_penalty && config_.gp_lambda > 0) {
+        penalty_eps_.resize(size_t(batch));
+        penalty_eps(seed_, step_, d_step_index_, batch, penalty_eps_.data());
+        const ConstMatrixView real(real_batch_, batch, config_.image_pixels);
+        stats.d_penalty += wgan_gp_penalty(d_, real, fake, penalty_eps_.data(), config_.gp_lambda, penalty_cache_);
+    }
+    if (config_.r1_gamma > 0) stats.d_penalty += r1_penalty(d_, d_real_cache_, config_.r1_gamma, penalty_cache_);
     lap(mark, t.d_backward);
     adam_step(adam_d_, config_.adam_d, d_.params.data(), d_.grads.data(), d_.params.size());
-    stats.d_loss = loss_real_ + loss_fake;
+    stats.d_loss = loss_real_ + loss_fake + stats.d_penalty;
     lap(mark, t.optimizer);
 }
 
@@ -172,7 +182,7 @@ void Gan::g_step_forward(ConstMatrixView z_g, StepStats& stats) {
     const ConstMatrixView fake_g = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train);
     lap(mark, t.g_forward);
     const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train);
-    stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data());
+    stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data(), objective_params());
     lap(mark, t.d_forward);
     d_fake_input_ = sequential_backward(d_, d_fake_cache_, const_view_of(d_logit_grad_), false, true).data();
     part_batch_ = batch;

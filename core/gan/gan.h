@@ -9,9 +9,10 @@
 //   G step: fresh z, loss_G = g(D(G(z))); the gradient flows through D into G - D's weight
 //           gradients are never computed - then Adam on G.
 // With d_steps 1 and "bce" this is the seed's loop body, bit for bit as before.
-// Where remedies go: a penalty on D (gradient penalty, R1) adds its gradient to D's after the
-// fake half of a D step and before D's Adam (d_step_fake); an EMA of G's weights is another
-// Sequential that sampling is given (sample_generator, gan/sampler.h).
+// Penalties on D (gan/penalty.h: WGAN-GP's gradient penalty when the objective is "wgan-gp"
+// and gp_lambda > 0, R1 when r1_gamma > 0) add their gradients to D's after the fake half of a
+// D step and before D's Adam (d_step_fake); their values are part of loss_D. An EMA of G's
+// weights would be another Sequential that sampling is given (sample_generator, gan/sampler.h).
 // Both networks stay in training mode (BatchNorm uses batch statistics and updates its
 // running statistics on every G forward, exactly as PyTorch's train()).
 // After the first step at a given batch size, a step performs no heap allocation.
@@ -24,6 +25,7 @@
 #include "gan/config.h"
 #include "gan/networks.h"
 #include "gan/objective.h"
+#include "gan/penalty.h"
 #include "gan/recipe.h"
 #include "io/dataset.h"
 #include "nn/adam.h"
@@ -50,6 +52,7 @@ struct StepStats {
     float d_loss = 0, g_loss = 0;
     float d_real = 0;     // mean D(x) = sigmoid(logit) on the real batch, a probability
     float d_fake = 0;     // mean D(G(z)) during the D step
+    float d_penalty = 0;  // the penalties' part of d_loss (0 when none is on)
     // With several D steps per iteration, d_loss, d_real and d_fake are the last D step's.
 };
 
@@ -162,6 +165,8 @@ private:
     void d_step_fake(StepStats& stats);
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
+    // The real target is the config's for objectives that have one (objective.h), else unused.
+    ObjectiveParams objective_params() const { return ObjectiveParams{config_.real_label}; }
 
     Recipe recipe_;
     GanConfig config_;
@@ -170,9 +175,11 @@ private:
     int64_t step_ = 0;
     int part_ = 0;                // parts of the current iteration done (train_part)
     StepStats pending_;           // the current iteration's stats so far
-    // Between parts: the D step's fakes (G's output, in g_cache_), its real-batch loss, and
-    // D's input gradient for the G step (in d_fake_cache_).
+    // Between parts: the D step's real batch and fakes (G's output, in g_cache_), its real-batch
+    // loss, and D's input gradient for the G step (in d_fake_cache_).
+    const float* real_batch_ = nullptr;
     const float* fake_ = nullptr;
+    int d_step_index_ = 0;        // which D step of the iteration (the penalty's eps key)
     const float* d_fake_input_ = nullptr;
     int part_batch_ = 0;
     float loss_real_ = 0;
@@ -184,6 +191,8 @@ private:
     // Step buffers, reused every step.
     Matrix real_, z_d_, z_g_, d_logit_grad_;
     SequentialCache g_cache_, d_real_cache_, d_fake_cache_;
+    PenaltyCache penalty_cache_;
+    std::vector<float> penalty_eps_;
     // generate()/discriminate() caches, kept apart from training's.
     SequentialCache g_preview_cache_, d_preview_cache_;
 };

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <set>
 
+#include "gan/networks.h"
 #include "gan/objective.h"
+#include "nn/double_backward.h"
 #include "gan/settings_json.h"
 
 namespace ganvas {
@@ -101,6 +103,21 @@ std::vector<Setting> make_table() {
     objective.choices = objective_names;
     objective.choice_member = [](GanConfig& c) { return &c.objective; };
     t.push_back(objective);
+    // Remedies: live (the step reads them each iteration), written only when used.
+    const auto remedy = [&t](Setting s) {
+        s.omit_at_default = true;
+        t.push_back(std::move(s));
+    };
+    remedy(float_setting("gp_lambda", kLive, 0.0f, false, 1000.0f, false, "the gradient penalty's weight must be in [0, 1000]",
+                         "wgan-gp: weight of the gradient penalty, lambda * mean (|grad D(x_hat)| - 1)^2 on interpolates",
+                         [](GanConfig& c) { return &c.gp_lambda; }));
+    remedy(float_setting("r1_gamma", kLive, 0.0f, false, 1000.0f, false, "the R1 weight must be in [0, 1000]",
+                         "R1 penalty on real data, gamma/2 * mean |grad D(x)|^2 (0 = off)",
+                         [](GanConfig& c) { return &c.r1_gamma; }));
+    remedy(float_setting("real_label", kLive, 0.5f, false, 1.0f, false, "the real label must be in [0.5, 1]",
+                         "one-sided label smoothing: D's target for real samples (1 = off; 0.9 is usual; "
+                         "bce, minimax and lsgan only: hinge and wgan-gp have no target)",
+                         [](GanConfig& c) { return &c.real_label; }));
     return t;
 }
 
@@ -267,9 +284,20 @@ Status settings_check(const GanConfig& config, const Setting& s) {
     return settings_set_json(&scratch, s, settings_get_json(config, s));
 }
 
+bool settings_written(const GanConfig& config, const Setting& s) {
+    static const GanConfig defaults;
+    return !s.omit_at_default || settings_get_text(config, s) != settings_get_text(defaults, s);
+}
+
 Status gan_config_validate(const GanConfig& config) {
     for (const Setting& s : settings_list())
         if (Status ok = settings_check(config, s); !ok) return ok;
+    const Objective* objective = objective_find(config.objective);
+    const bool gradient_penalty = (objective->gradient_penalty && config.gp_lambda > 0) || config.r1_gamma > 0;
+    if (gradient_penalty && !sequential_has_double_backward(discriminator_layers(config)))
+        return Status::failure(std::string(config.r1_gamma > 0 ? "'r1_gamma'" : "'objective' = \"wgan-gp\"") +
+                               ": a gradient penalty needs a discriminator whose every layer has a double backward "
+                               "(Linear, LeakyReLU); turn the penalty off or the other layers");
     return Status::success();
 }
 
@@ -312,6 +340,7 @@ Status settings_set_assignment(GanConfig* config, const std::string& assignment)
 SettingJson gan_config_json_value(const GanConfig& config) {
     SettingJson root = SettingJson::object();
     for (const Setting& s : settings_list()) {
+        if (!settings_written(config, s)) continue;
         const size_t dot = s.key.find('.');
         if (dot == std::string::npos) root[s.key] = settings_get_json(config, s);
         else root[s.key.substr(0, dot)][s.key.substr(dot + 1)] = settings_get_json(config, s);

@@ -12,7 +12,8 @@
 //   - validation (gan_config_validate);
 //   - the CLI's `--set key=value` (settings_set_text) and its help (cli/train_command.cpp);
 //   - later, widgets and link fields (iterate settings_list()).
-// Adding a setting: a GanConfig member, one entry in settings.cpp's table, and its use.
+// Adding a setting: a GanConfig member, one entry in settings.cpp's table, and its use. A new
+// one whose default is "off" is marked omit_at_default (see Setting).
 //
 // Values in text, "the table's encoding" (settings_get_text, recipes' timelines): the JSON of
 // the value - 100, 0.0002, [128,256,512], "bce", true. Floats are written as the SHORTEST
@@ -21,8 +22,8 @@
 // settings_set_text also takes the bare forms a shell is comfortable with: 128,256,512 and bce.
 //
 // Live or reset-only:
-//   Live   adam_g.*, adam_d.*, d_steps, objective: read by the training step each iteration;
-//          changing them keeps weights, Adam state and streams.
+//   Live   adam_g.*, adam_d.*, d_steps, objective, gp_lambda, r1_gamma, real_label: read by the training
+//          step each iteration; changing them keeps weights, Adam state and streams.
 //   Reset  latent_dim, g_hidden, d_hidden, image_pixels (tensor shapes), batch_size (the step
 //          buffers and the data sampler's order are sized by it), leaky_slope (stored in the
 //          networks' layer specs when they are built).
@@ -61,6 +62,10 @@ struct Setting {
     int min_items = 0, max_items = 0;             // IntList: how many items
     std::vector<std::string> (*choices)() = nullptr;  // Choice: the allowed names
     std::string reason;       // why a value is refused: "hidden widths must be 1..4096"
+    // Written (config JSON, links) only when it differs from its default: settings added after
+    // checkpoints and links existed, so the files of runs that do not use them stay byte for
+    // byte what they were (and every pinned hash with them). Readers take them either way.
+    bool omit_at_default = false;
     std::string help;         // one line for --help, tooltips and docs
     // The member in a config: the one accessor of `type` is set, the others are null.
     int* (*int_member)(GanConfig&) = nullptr;
@@ -94,6 +99,11 @@ Status settings_set_assignment(GanConfig* config, const std::string& assignment)
 
 // The member of `setting` in `config` is in range (or is one of the choices).
 Status settings_check(const GanConfig& config, const Setting& setting);
+// Whether writers (config JSON, links) write `setting` for `config`: always, unless it is
+// omit_at_default and holds its default.
+bool settings_written(const GanConfig& config, const Setting& setting);
+// gan_config_validate (config.h) checks every setting, then the combinations: a penalty needs a
+// D whose every layer has a double backward (nn/double_backward.h).
 // Reads a config JSON object (what gan_config_to_json writes, or a hand-written subset) onto
 // *config: present keys replace values, absent ones keep them. Strict; on error unchanged.
 Status gan_config_apply_json(const std::string& json, GanConfig* config);

@@ -8,6 +8,8 @@
 // Streams are PCG32 stream ids (base/rng.h): Rng(seed, id).
 //   the Gan's own (gan.cpp)   kNoise: z of the D and G steps; kData: the batch sampler's
 //                             shuffles; kInit: the initial weights (G's, then D's)
+//   per D step, keyed by step  kPenalty: WGAN-GP's interpolation weights (gan/penalty.h);
+//                             drawn only when the penalty is on, never from a Gan's streams
 //   z of (seed, index)        sample_z(): one independent draw per index, from kSampleZ
 //   the page's real digits    kRealDigits: which real digits the page shows beside the samples
 #pragma once
@@ -22,6 +24,7 @@ namespace streams {
 constexpr uint64_t kNoise = 1;
 constexpr uint64_t kData = 2;
 constexpr uint64_t kInit = 3;
+constexpr uint64_t kPenalty = 4;
 constexpr uint64_t kSampleZ = 100;
 constexpr uint64_t kRealDigits = 102;
 }  // namespace streams

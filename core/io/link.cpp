@@ -183,7 +183,8 @@ std::string fragment_body(const ShareLink& link) {
     std::string out = "ganvas=" + std::to_string(kLinkVersion) + "&seed=" + std::to_string(link.recipe.seed) +
                       "&steps=" + std::to_string(link.steps) + "&data=" + hash_hex(link.data_hash);
     for (const Setting& s : settings_list())
-        out += "&" + s.key + "=" + percent_encode(bare(settings_get_text(link.recipe.config, s)));
+        if (settings_written(link.recipe.config, s))
+            out += "&" + s.key + "=" + percent_encode(bare(settings_get_text(link.recipe.config, s)));
     for (const RecipeChange& c : link.recipe.timeline)
         out += "&ch=" + percent_encode(std::to_string(c.step) + ":" + c.key + "=" + bare(c.value));
     out += "&w=" + hash_hex(link.weight_hash);
@@ -488,12 +489,13 @@ Status link_parse(const std::string& text, ShareLink* out) {
     link.recipe = recipe_of(GanConfig{}, 1);
     if (Status s = parse_fields(fields, &link); !s) return s;
     if (Status s = link_check(link); !s) return s;
-    // Every field was checked canonical; a link with all its settings written is its own writing.
+    // Every field was checked canonical; a link with all its settings written is its own writing
+    // (a setting left out at its default counts as written when the writer leaves it out too).
     bool all_settings = true;
     for (const Setting& s : settings_list()) {
         bool found = false;
         for (const Field& f : fields) found = found || f.name == s.key;
-        all_settings = all_settings && found;
+        all_settings = all_settings && (found || !settings_written(link.recipe.config, s));
     }
     if (all_settings && link_to_fragment(link) != fragment)
         return Status::failure("link: not in the canonical form a writer makes");

@@ -181,6 +181,7 @@ const LayerRecord batchnorm1d_record = {
     nullptr,
     nullptr,  // no fusion
     nullptr,
+    nullptr,  // no double backward: its Jacobian depends on the whole batch smoothly
 };
 
 LayerSpec LayerSpec::batchnorm(int num_features) {

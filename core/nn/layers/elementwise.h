@@ -10,9 +10,10 @@ namespace ganvas {
 
 // The record of an element-wise kind.
 constexpr LayerRecord elementwise_record(const char* name, void (*forward)(const LayerForwardArgs&),
-                                         void (*backward)(const LayerBackwardArgs&)) {
-    return {name,    layer_shape_unchanged, nullptr, nullptr, nullptr, forward, backward,
-            nullptr, nullptr,               nullptr, nullptr};
+                                         void (*backward)(const LayerBackwardArgs&),
+                                         void (*double_backward)(const LayerDoubleBackwardArgs&) = nullptr) {
+    return {name,    layer_shape_unchanged, nullptr, nullptr, nullptr,        forward, backward,
+            nullptr, nullptr,               nullptr, nullptr, double_backward};
 }
 
 // Record operations over a batch viewed as (N, C*H*W), for math written as

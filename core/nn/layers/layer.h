@@ -14,7 +14,8 @@
 //                   null = not needed, that work is skipped);
 //   - flops         multiply-adds of its products (forward, input gradient, weight gradient);
 //   - gemms         the matrix products it performs (for the benchmark and the GEMM tests);
-//   - fuses_with / forward_fused: an optional "compute me and the next layer in one pass".
+//   - fuses_with / forward_fused: an optional "compute me and the next layer in one pass";
+//   - double_backward: the second-order sweep a gradient penalty needs (nn/double_backward.h).
 // Optional operations are null pointers: no tensors, no cache, nothing to initialise, no
 // products, no fusion.
 //
@@ -109,6 +110,25 @@ struct LayerBackwardArgs {
     BatchNormMode mode = BatchNormMode::Eval;  // the forward's
 };
 
+// Second order, for a penalty P on the network's INPUT gradient (gan/penalty.h). The first-order
+// pass took the layer's upstream gradient d_out (N, out) to d_in = J^T d_out (N, in), J the
+// layer's Jacobian. Given u_in = dP/d(d_in) (N, in), double_backward writes u_out = dP/d(d_out)
+// (N, out, overwritten) and ACCUMULATES dP/d(params) into grads (null: not needed).
+// Only kinds whose J depends on their input through piecewise-constant factors alone implement
+// it - Linear (J = W), LeakyReLU (J = diag(mask(in)), mask' = 0 almost everywhere) - so nothing
+// flows back into the forward activations and P's gradient is one sweep from the first layer to
+// the last. A kind without it (BatchNorm, Tanh, ...) cannot be in a penalised network.
+struct LayerDoubleBackwardArgs {
+    const LayerSpec* spec = nullptr;
+    int batch = 0;
+    const float* in = nullptr;     // (N, spec->in), the forward's input
+    const float* d_out = nullptr;  // (N, spec->out), the first-order pass's upstream gradient
+    const float* u_in = nullptr;   // (N, spec->in)
+    float* u_out = nullptr;        // (N, spec->out), overwritten
+    const float* params = nullptr;
+    float* grads = nullptr;        // ACCUMULATED (+=); null: not needed
+};
+
 // Multiply-adds of a layer's products at a batch size (element-wise work is not counted).
 struct LayerFlops {
     double forward = 0, input_grad = 0, weight_grad = 0;
@@ -138,6 +158,7 @@ struct LayerRecord {
     // writing its own output (backward stays per layer). next.in == self.out.
     bool (*fuses_with)(const LayerSpec& self, const LayerSpec& next);
     void (*forward_fused)(const LayerForwardArgs& self, const LayerForwardArgs& next);
+    void (*double_backward)(const LayerDoubleBackwardArgs& a);  // optional (see above)
 };
 
 // [SECTION] The kinds

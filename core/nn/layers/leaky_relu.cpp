@@ -42,10 +42,17 @@ void leaky_relu_record_backward(const LayerBackwardArgs& a) {
                         ConstMatrixView(a.in, a.batch, f), a.spec->negative_slope);
 }
 
+// d_in = mask(in) * d_out, and mask is constant almost everywhere: u_out = mask(in) * u_in.
+void leaky_relu_record_double_backward(const LayerDoubleBackwardArgs& a) {
+    const Eigen::Index f = a.spec->in.size();
+    leaky_relu_backward(MatrixView(a.u_out, a.batch, f), ConstMatrixView(a.u_in, a.batch, f),
+                        ConstMatrixView(a.in, a.batch, f), a.spec->negative_slope);
+}
+
 }  // namespace
 
-const LayerRecord leaky_relu_record =
-    elementwise_record("LeakyReLU", leaky_relu_record_forward, leaky_relu_record_backward);
+const LayerRecord leaky_relu_record = elementwise_record("LeakyReLU", leaky_relu_record_forward, leaky_relu_record_backward,
+                                                         leaky_relu_record_double_backward);
 
 LayerSpec LayerSpec::leaky_relu(float negative_slope) {
     LayerSpec s;

@@ -91,6 +91,16 @@ void linear_record_backward(const LayerBackwardArgs& a) {
                     a.params);
 }
 
+// d_in = d_out * W does not depend on in: u_out = u_in * W^T (the forward's product, no bias),
+// dW += d_out^T * u_in (the weight gradient's product with u_in in the input's place); the bias
+// is not in d_in, so its gradient gets nothing.
+void linear_record_double_backward(const LayerDoubleBackwardArgs& a) {
+    const LayerSpec& s = *a.spec;
+    const int n = a.batch, i = fan_in(s), o = fan_out(s);
+    gemm(n, o, i, a.u_in, i, Op::None, a.params, i, Op::Transpose, a.u_out, o, false);
+    if (a.grads) gemm(o, i, n, a.d_out, o, Op::Transpose, a.u_in, i, Op::None, a.grads, i, true);
+}
+
 void linear_gemms(const LayerSpec& s, int batch, std::vector<LayerGemm>* out) {
     const int i = fan_in(s), o = fan_out(s);
     const std::vector<GemmShape> products = gemm_linear_shapes(batch, i, o);  // the table in nn/gemm.h
@@ -127,6 +137,7 @@ const LayerRecord linear_record = {
     linear_gemms,
     linear_fuses_with,
     linear_forward_fused,
+    linear_record_double_backward,
 };
 
 LayerSpec LayerSpec::linear(int in_features, int out_features) {
