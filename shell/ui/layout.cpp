@@ -120,8 +120,8 @@ struct Wishes {
             return {w, grid_height(width), grid_chrome() + 3 * m.text};
         case UiWindow::Digit:  // the digit (112 px), its z, three rows of buttons, the link row
             return {w, body(linked ? 8 : 7) + 112 * m.scale, body(3)};
-        case UiWindow::Diagnosis:  // alerts, the histogram and six plots
-            return {w, body(30), body(4)};
+        case UiWindow::Diagnosis:  // alerts, the histogram and six plots; at least its title bar (it scrolls)
+            return {w, body(30), m.title()};
         }
         return {w, 0, 0};
     }
