@@ -230,7 +230,7 @@ Layout layout_compute(const LayoutInput& in) {
         const bool has_right = open(UiWindow::Samples) || open(UiWindow::RealDigits) || open(UiWindow::Digit);
         const float left_w = !has_right ? room_w : has_left ? std::clamp(26 * m.text, 20 * m.text, 0.34f * room_w) : 0;
         std::vector<Wish> column;
-        for (UiWindow w : {UiWindow::Training, UiWindow::Losses, UiWindow::Diagnosis})
+        for (UiWindow w : {UiWindow::Training, UiWindow::Diagnosis, UiWindow::Losses})  // Diagnosis: room before Losses
             if (open(w)) column.push_back(wishes.of(w, left_w, linked));
         place_stack(column, left, top, left_w, room_h, m.gap, &layout);
 

@@ -6,7 +6,7 @@
 // in the browser, SDL window units on the desktop); y grows downwards; (0, 0) is the top left.
 //
 // The three arrangements (layout_compute):
-//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over Losses (over Diagnosis),
+//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over (Diagnosis over) Losses,
 //             and on the right the two grids side by side over the Digit window (the Digit
 //             window on top of the grids while a linked digit is shown). The 1280 x 800 look.
 //   Columns   (width >= 36 em): the first window (Samples, or Digit while a linked digit is
