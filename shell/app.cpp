@@ -5,6 +5,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "base/file_io.h"
+
 namespace ganvas {
 
 AppConfig app_config_for_assets_dir(const std::string& dir) {
@@ -25,6 +27,31 @@ std::vector<uint8_t> App::save_checkpoint() {
 
 Status App::load_checkpoint(const uint8_t* bytes, size_t size) {
     return run(command::LoadCheckpoint{std::vector<uint8_t>(bytes, bytes + size)});
+}
+
+Status App::load_classifier(const uint8_t* bytes, size_t size) {
+    Status loaded = diagnosis_.load_classifier(bytes, size);
+    if (!loaded) show_message("The diagnosis's classifier was refused: " + loaded.message, true);
+    return loaded;
+}
+
+void App::update_diagnosis(const SessionStatus& status) {
+    const auto now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    diagnosis_.update(session_, status, now);
+    if (!diagnosis_.wants_classifier()) return;
+    diagnosis_.classifier_requested();
+    if (hooks_.load_classifier) {
+        hooks_.load_classifier(*this);
+    } else if (session_.config().classifier_path.empty()) {
+        diagnosis_.classifier_failed("this build has no classifier file.");
+    } else {
+        std::vector<uint8_t> bytes;
+        const Status read = file_read_all(session_.config().classifier_path, &bytes);
+        if (!read)
+            diagnosis_.classifier_failed(read.message + " (`ganvas classifier --out FILE` makes one)");
+        else
+            diagnosis_.load_classifier(bytes.data(), bytes.size());
+    }
 }
 
 void App::show_message(std::string message, bool is_error) {
@@ -119,6 +146,9 @@ void App::frame(float display_scale) {
 
     const SessionStatus status = session_.status();
     const DriverStatus driver = driver_.status();
+    update_diagnosis(status);
+    if (diagnosis_.alerts().size() > alerts_shown_) layout_.set_open(UiWindow::Diagnosis, true);  // a new alert
+    alerts_shown_ = diagnosis_.alerts().size();
     upload_explorer();
     UiState state{session_, status, driver, samples_texture_, real_texture_, bool(hooks_.save), bool(hooks_.load)};
     state.digit_texture = &digit_texture_;
@@ -126,6 +156,7 @@ void App::frame(float display_scale) {
     state.explorer = &explorer_;
     state.can_load_shipped = bool(hooks_.load_shipped_generator);
     state.can_download_png = bool(hooks_.download_png);
+    state.diagnosis = &diagnosis_;
     // The layout for this canvas: a link's digit first; a selected digit opens the Digit window.
     if (status.digit.selected && !digit_was_selected_) layout_.set_open(UiWindow::Digit, true);
     digit_was_selected_ = status.digit.selected;
@@ -146,6 +177,7 @@ void App::frame(float display_scale) {
     ui_samples_window(state, &out);
     ui_real_digits_window(state, &out);
     ui_explorer_window(state, &out);
+    ui_diagnosis_window(state, &out);
 
     samples_rect_ = out.samples_rect;
     real_rect_ = out.real_rect;
@@ -161,8 +193,13 @@ void App::frame(float display_scale) {
         layout_.show(UiWindow::Digit);
         ImGui::SetWindowFocus(ui_window_title(UiWindow::Digit));
     }
-    for (SessionCommand& command : out.commands) driver_.submit(std::move(command));
+    bool changes_settings = false;
+    for (SessionCommand& command : out.commands) {
+        changes_settings = changes_settings || std::holds_alternative<command::ChangeSetting>(command);
+        driver_.submit(std::move(command));
+    }
     driver_.apply_pending();  // what the user clicked shows in this frame's status already
+    if (changes_settings) diagnosis_.refresh_alerts(session_.live_config());  // the remedy offered next
     if (out.save_checkpoint_file) hooks_.save(*this);
     if (out.load_checkpoint_file) hooks_.load(*this);
     if (out.load_shipped_generator) hooks_.load_shipped_generator(*this);

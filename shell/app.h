@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "diagnosis.h"
 #include "driver.h"
 #include "session.h"
 #include "ui/ui.h"
@@ -65,6 +66,10 @@ struct CheckpointHooks {
     std::function<void(App&, const GreyImage& image, const std::string& name)> download_png;
     // "Copy link" / "Copy grid link": text for the clipboard ("#ganvas=1&...": a fragment).
     std::function<void(App&, const std::string& text)> copy_text;
+    // The diagnosis needs the classifier (diagnosis.h): gives the file's bytes to
+    // App::load_classifier (may finish later: the page fetches it). Unset: the app reads
+    // SessionConfig::classifier_path.
+    std::function<void(App&)> load_classifier;
 };
 using PlatformHooks = CheckpointHooks;
 
@@ -91,6 +96,11 @@ public:
     // A line for the status line, e.g. where a platform hook saved a file or why it could not.
     void show_message(std::string message, bool is_error = false);
     void set_checkpoint_hooks(CheckpointHooks hooks) { hooks_ = std::move(hooks); }
+    // The live diagnosis (diagnosis.h): updated every frame, scored every few seconds of training.
+    const Diagnosis& diagnosis() const { return diagnosis_; }
+    // The classifier file for it (a failure is kept: the Diagnosis window says why).
+    Status load_classifier(const uint8_t* bytes, size_t size);
+    void classifier_failed(const std::string& why) { diagnosis_.classifier_failed(why); }
 
     // The driver's frame (commands, training), then the windows, placed by the layout for the
     // canvas (ImGui's display size) at `display_scale` (Window::display_scale()). Call between
@@ -107,7 +117,7 @@ private:
     void upload_grid(const GreyImage& grid, RgbaTexture* texture);
     void upload_explorer();  // the digit and the interpolation strip, when they changed
     void download_digit();
-
+    void update_diagnosis(const SessionStatus& status);  // scores when due; asks for the classifier
 
     Session session_;
     CheckpointHooks hooks_;
@@ -131,6 +141,8 @@ private:
     std::array<float, kUiWindowCount> scroll_y_{};
     ScreenRect banner_rect_;
     bool banner_clipped_ = false;
+    Diagnosis diagnosis_;
+    size_t alerts_shown_ = 0;  // the Diagnosis window opens when the alerts grow
     // Declared last so it is destroyed first: its trainer thread stops before the session goes.
     Driver driver_;
 };

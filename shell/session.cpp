@@ -20,6 +20,7 @@ SessionConfig session_config_for_assets_dir(const std::string& dir) {
     const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
     config.images_path = prefix + kMnistImagesFile;
     config.labels_path = prefix + kMnistLabelsFile;
+    config.classifier_path = prefix + kClassifierFile;
     return config;
 }
 
@@ -177,10 +178,31 @@ Status Session::apply(const SessionCommand& command) {
                 Status loaded = load_generator(c.bytes);
                 if (loaded) cancel_rebuild("loading a generator");
                 return loaded;
+            } else if constexpr (std::is_same_v<C, command::ChangeSetting>) {
+                return change_setting(c.key, c.text);
             }
             return Status::success();
         },
         command);
+}
+
+Status Session::change_setting(const std::string& key, const std::string& text) {
+    if (!gan_) return Status::failure("There is no model to change.");
+    if (explore_) return Status::failure(kExploreOnlyRefusal);
+    if (rebuilding()) return Status::failure("A link's model is being rebuilt: change settings once it is shown.");
+    if (gan_->mid_iteration()) finish_iteration();  // a change applies between iterations only
+    Status changed = gan_->change_setting(key, text);
+    if (!changed) {
+        show_message("Cannot set " + key + ": " + changed.message, true);
+        return changed;
+    }
+    show_message("Set " + key + "=" + text + " from step " + std::to_string(gan_->step()) + " on.", false);
+    return Status::success();
+}
+
+GanConfig Session::live_config() const {
+    if (!gan_ || explore_) return gan_config_;
+    return recipe_config_at(gan_->recipe(), step_);
 }
 
 Status Session::start() {

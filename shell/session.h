@@ -49,6 +49,8 @@ namespace ganvas {
 // File names of the MNIST digits (assets/CMakeLists.txt writes them into the build's assets dir).
 constexpr const char* kMnistImagesFile = "mnist10k-images-idx3-ubyte";
 constexpr const char* kMnistLabelsFile = "mnist10k-labels-idx1-ubyte";
+// The digit classifier (eval/classifier.h) the diagnosis scores with (shell/diagnosis.h).
+constexpr const char* kClassifierFile = "classifier.safetensors";
 // Sample grids: 8 x 8 digits of 28 x 28 pixels, 1-pixel gutters.
 constexpr int kGridColumns = 8;
 constexpr int kGridCount = kGridColumns * kGridColumns;
@@ -68,6 +70,9 @@ struct SessionConfig {
     std::vector<std::string> sets;         // "key=value" settings applied onto the preset (gan/settings.h)
     uint64_t seed = 1;
     int threads = 0;  // threads a training step uses (core/base/parallel.h); 0: session_default_threads()
+    // The digit classifier the diagnosis scores with (eval/classifier.h; shell/diagnosis.h), read
+    // when the diagnosis first needs it; "" where the platform fetches it instead (the page).
+    std::string classifier_path;
 };
 
 // The config for the standard MNIST file names inside `dir`.
@@ -135,12 +140,17 @@ struct OpenLink {                  // a URL or fragment: parsed strictly (a refu
 struct LoadGenerator {             // a generator file (io/generator_file.h): an explore-only
     std::vector<uint8_t> bytes;    // model (Start refused with the reason; Reset leaves it)
 };
+struct ChangeSetting {             // a live setting from the next iteration on (Gan::change_setting:
+    std::string key, text;         // recorded in the recipe, so links and checkpoints replay it);
+};                                 // a begun iteration is finished first; reset-only keys refused
+
 }  // namespace command
 
 using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Step,
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
                                     command::RefreshSamples, command::ShowMessage, command::SelectSample,
-                                    command::SetDigit, command::OpenLink, command::LoadGenerator>;
+                                    command::SetDigit, command::OpenLink, command::LoadGenerator,
+                                    command::ChangeSetting>;
 
 // [SECTION] Status
 
@@ -200,6 +210,9 @@ public:
     bool has_model() const { return gan_ != nullptr; }  // false only when the preset was refused
     const SessionConfig& config() const { return config_; }
     const GanConfig& gan_config() const { return gan_config_; }
+    // The config training uses now: the recipe's at the current step (with every ChangeSetting).
+    // Safe while the trainer runs: the recipe only changes in apply().
+    GanConfig live_config() const;
     const std::string& preset_label() const { return preset_label_; }  // or "from checkpoint"
     uint64_t model_seed() const { return model_seed_; }
     int digit_count() const { return data_.count; }
@@ -290,6 +303,7 @@ private:
     std::string share_refusal() const;
     Status open_link(const std::string& text);
     Status load_generator(const std::vector<uint8_t>& bytes);
+    Status change_setting(const std::string& key, const std::string& text);
     void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
     void refuse_link(std::string message);
 

@@ -117,7 +117,8 @@ TEST_CASE("layout: at 1280 x 800 and 1024 x 640 all five windows show side by si
     for (const Screen& s : {Screen{1280, 800, 1}, Screen{1024, 640, 1}}) {
         const LayoutInput in = input_for(s);
         INFO(name(s));
-        for (bool o : in.open) CHECK(o);
+        for (int i = 0; i < kUiWindowCount; ++i)  // every one but Diagnosis (opened at an alert)
+            CHECK(in.open[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis));
         const Layout l = layout_compute(in);
         check_fits(s, in, l);
         const LayoutRect& t = rect(l, UiWindow::Training);
@@ -205,7 +206,8 @@ TEST_CASE_METHOD(KeeperTest, "layout keeper: placed at start and on every resize
                  "[layout]") {
     ui.frame(keeper, 1280, 800);
     CHECK(keeper.frame().recomputed);
-    for (bool a : keeper.frame().apply) CHECK(a);  // the first frame places every window
+    for (int i = 0; i < kUiWindowCount; ++i)  // the first frame places every open window (not Diagnosis)
+        CHECK(keeper.frame().apply[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis));
     ui.frame(keeper, 1280, 800);
     CHECK_FALSE(keeper.frame().recomputed);  // a steady canvas: nothing applied
     for (bool a : keeper.frame().apply) CHECK_FALSE(a);

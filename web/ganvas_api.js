@@ -81,6 +81,16 @@
 //   window.ganvas.resetLayout()
 //                           the banner's Windows > Reset layout: every window back where the layout
 //                           puts it for this canvas (shell/ui/layout.h), the default windows open.
+//   window.ganvas.diagnosis()
+//                           {points: [{step, fd, modes, kl, confident, histogram (10 counts), d_real,
+//                           d_fake, d_loss, g_loss, scored}], alerts: [{kind, text, since_step,
+//                           remedy ("key=value ..."), remedy_why}], score_ms, sample_ms,
+//                           classifier_loaded, status}: the live diagnosis (shell/diagnosis.h; a
+//                           point every 200 steps and 3 s of training; classifier.safetensors is
+//                           fetched when the first point is due).
+//   window.ganvas.changeSetting(key, value)
+//                           a live setting from the next step on, recorded in the recipe (links and
+//                           checkpoints replay it); throws Error(reason) for reset-only keys, bad values.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -184,6 +194,10 @@
         showMessage: Module.cwrap('ganvas_show_message', null, ['string', 'number']),
         resetLayout: Module.cwrap('ganvas_reset_layout', null, []),
         windows: Module.cwrap('ganvas_windows_json', 'number', []),
+        loadClassifier: Module.cwrap('ganvas_load_classifier', 'number', ['number', 'number']),
+        classifierFailed: Module.cwrap('ganvas_classifier_failed', null, ['string']),
+        diagnosis: Module.cwrap('ganvas_diagnosis_json', 'number', []),
+        changeSetting: Module.cwrap('ganvas_change_setting', 'number', ['string', 'string']),
       };
     }
     return native;
@@ -434,6 +448,19 @@
     loadShippedGenerator().catch((e) => exportsOrThrow().showMessage(e.message, 1));
   };
 
+  // The diagnosis's classifier (shell/diagnosis.h): fetched the first time a diagnosis point is
+  // due, never with the page (it is not in the preloaded .data).
+  Module.ganvasLoadClassifier = () => {
+    fetchOk('classifier.safetensors')
+      .then((r) => r.arrayBuffer())
+      .then((buffer) => {
+        const resume = benchRun ? benchRun.resume : false;  // not a model: a benchmark still resumes
+        withBytes(exportsOrThrow().loadClassifier, new Uint8Array(buffer), 'loadClassifier');
+        if (benchRun) benchRun.resume = resume;
+      })
+      .catch((e) => exportsOrThrow().classifierFailed(e.message));
+  };
+
   // The weight hash a link names (w=<16 hex>), or null.
   function linkWeightHash(text) {
     const fragment = String(text).slice(String(text).indexOf('#') + 1);
@@ -588,6 +615,13 @@
     },
     resetLayout() {
       exportsOrThrow().resetLayout();
+    },
+    diagnosis() {
+      return JSON.parse(Module.UTF8ToString(exportsOrThrow().diagnosis()));
+    },
+    changeSetting(key, value) {
+      if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');
+      return orThrow(jsonFrom(exportsOrThrow().changeSetting(key, String(value))));
     },
     build: null,  // set below
   };

@@ -1,7 +1,7 @@
 // main_web.cpp - the browser entry: the shared frame under emscripten_set_main_loop, plus
 // the C exports that web/ganvas_api.js wraps as window.ganvas.{start,pause,reset,setThreads,
 // status,bench,saveCheckpoint,downloadCheckpoint,loadCheckpoint,gridZ,samplesRaw,selectSample,
-// digit,setDigit*,openLink,gridLink,loadGenerator,windows,resetLayout}. Each one is a session command
+// digit,setDigit*,openLink,gridLink,loadGenerator,windows,resetLayout,diagnosis,changeSetting}. Each one is a session command
 // (shell/session.h) applied through the app's driver; JSON with nlohmann-json (no exceptions in
 // wasm: nothing here parses untrusted text except the bench row, checked; links are parsed by
 // core/io/link.h, which refuses bad text with a Status).
@@ -147,6 +147,19 @@ void load_shipped_generator(ganvas::App& app) {
         app.show_message("Fetching the shipped generator...");
     else
         app.show_message("Cannot fetch the shipped generator: the page has no helper for it.", true);
+}
+
+// The diagnosis needs its classifier (shell/diagnosis.h): the page fetches classifier.safetensors
+// (Module.ganvasLoadClassifier, web/ganvas_api.js) and hands it back through ganvas_load_classifier.
+void load_classifier(ganvas::App& app) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasLoadClassifier']) return 0;
+        Module['ganvasLoadClassifier']();
+        return 1;
+    });
+    // clang-format on
+    if (!ok) app.classifier_failed("the page has no helper to fetch the classifier.");
 }
 
 // JSON numbers: not finite becomes null (JSON has no NaN).
@@ -461,6 +474,57 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_windows_json() {
     return json.c_str();
 }
 
+// [SECTION] The diagnosis (shell/diagnosis.h)
+
+// The classifier file's bytes for the diagnosis: {"ok":true} or {"ok":false,"error":"..."}.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_load_classifier(const uint8_t* bytes, size_t size) {
+    static std::string json;
+    ganvas::App* app = web_app();
+    if (!app) return outcome_json(ganvas::Status::failure("The app is not running."), &json);
+    return outcome_json(app->load_classifier(bytes, size), &json);
+}
+
+// The page could not fetch it: the Diagnosis window says why.
+EMSCRIPTEN_KEEPALIVE void ganvas_classifier_failed(const char* why) {
+    if (ganvas::App* app = web_app(); app && why != nullptr) app->classifier_failed(why);
+}
+
+// {"points":[{step,fd,modes,kl,confident,histogram[10],d_real,d_fake,d_loss,g_loss,scored}],
+//  "alerts":[{kind,text,since_step,remedy,remedy_why}],"score_ms","sample_ms","classifier_loaded","status"}
+EMSCRIPTEN_KEEPALIVE const char* ganvas_diagnosis_json() {
+    static std::string json;
+    Json j;
+    Json points = Json::array(), alerts = Json::array();
+    if (ganvas::App* app = web_app()) {
+        const ganvas::Diagnosis& d = app->diagnosis();
+        for (const ganvas::DiagnosisPoint& p : d.points())
+            points.push_back(Json{{"step", p.step}, {"fd", json_number(p.fd)}, {"modes", p.modes},
+                                  {"kl", json_number(p.kl)}, {"confident", json_number(p.confident)},
+                                  {"histogram", p.histogram}, {"d_real", json_number(p.d_real)},
+                                  {"d_fake", json_number(p.d_fake)}, {"d_loss", json_number(p.d_loss)},
+                                  {"g_loss", json_number(p.g_loss)}, {"scored", p.scored}});
+        const char* const kinds[] = {"mode_collapse", "d_winning", "diverging"};
+        for (const ganvas::DiagnosisAlert& a : d.alerts())
+            alerts.push_back(Json{{"kind", kinds[int(a.kind)]}, {"text", a.text}, {"since_step", a.since_step},
+                                  {"remedy", a.remedy}, {"remedy_why", a.remedy_why}});
+        j["score_ms"] = d.score_ms();
+        j["sample_ms"] = d.sample_ms();
+        j["classifier_loaded"] = d.has_classifier();
+        j["status"] = d.status_text();
+    }
+    j["points"] = std::move(points);
+    j["alerts"] = std::move(alerts);
+    json = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json.c_str();
+}
+
+// A live setting (command::ChangeSetting): {"ok":true} or {"ok":false,"error":"..."}.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_change_setting(const char* key, const char* text) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::ChangeSetting{key != nullptr ? key : "", text != nullptr ? text : ""}),
+                        &json);
+}
+
 // The status as a JSON object; the pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     static std::string json;
@@ -484,13 +548,16 @@ int main() {
         notify_page(false, "This browser could not open a WebGL2 canvas: " + opened.message);
         return 1;
     }
-    shell->app = std::make_unique<ganvas::App>(ganvas::app_config_for_assets_dir(kAssetsDir));
+    ganvas::AppConfig config = ganvas::app_config_for_assets_dir(kAssetsDir);
+    config.classifier_path.clear();  // not preloaded: fetched when the diagnosis first needs it
+    shell->app = std::make_unique<ganvas::App>(config);
     ganvas::PlatformHooks hooks;
     hooks.save = download_checkpoint;
     hooks.load = pick_checkpoint;
     hooks.load_shipped_generator = load_shipped_generator;
     hooks.download_png = download_png;
     hooks.copy_text = copy_text;
+    hooks.load_classifier = load_classifier;
     shell->app->set_checkpoint_hooks(std::move(hooks));
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);

@@ -120,6 +120,8 @@ struct Wishes {
             return {w, grid_height(width), grid_chrome() + 3 * m.text};
         case UiWindow::Digit:  // the digit (112 px), its z, three rows of buttons, the link row
             return {w, body(linked ? 8 : 7) + 112 * m.scale, body(3)};
+        case UiWindow::Diagnosis:  // alerts, the histogram and six plots; at least its title bar (it scrolls)
+            return {w, body(30), m.title()};
         }
         return {w, 0, 0};
     }
@@ -134,6 +136,7 @@ const char* ui_window_title(UiWindow window) {
     case UiWindow::Samples: return "Samples";
     case UiWindow::RealDigits: return "Real digits";
     case UiWindow::Digit: return "Digit";
+    case UiWindow::Diagnosis: return "Diagnosis";
     }
     return "?";
 }
@@ -187,6 +190,7 @@ float banner_height(const LayoutMetrics& m, float width, bool linked, int* lines
 WindowFlags layout_default_open(float width, float height, float display_scale, bool linked_digit) {
     WindowFlags open;
     open.fill(true);
+    open[ui_window_index(UiWindow::Diagnosis)] = false;  // opened at the first alert, or from the menu
     const LayoutMetrics m = layout_metrics(width, height, display_scale);
     int lines = 1;
     bool beside = true;
@@ -217,15 +221,16 @@ Layout layout_compute(const LayoutInput& in) {
     // The order a stranger needs: the first window, then the one that explains it, then the rest.
     const UiWindow first = linked ? UiWindow::Digit : UiWindow::Samples;
     const UiWindow second = linked ? UiWindow::Samples : UiWindow::Digit;
-    const UiWindow order[] = {first, second, UiWindow::Training, UiWindow::Losses, UiWindow::RealDigits};
+    const UiWindow order[] = {first, second, UiWindow::Training, UiWindow::Losses, UiWindow::RealDigits,
+                              UiWindow::Diagnosis};
 
     if (in.width >= kWideEms * m.text && room_h >= kWideHeightEms * m.text) {
         layout.mode = LayoutMode::Wide;
-        const bool has_left = open(UiWindow::Training) || open(UiWindow::Losses);
+        const bool has_left = open(UiWindow::Training) || open(UiWindow::Losses) || open(UiWindow::Diagnosis);
         const bool has_right = open(UiWindow::Samples) || open(UiWindow::RealDigits) || open(UiWindow::Digit);
         const float left_w = !has_right ? room_w : has_left ? std::clamp(26 * m.text, 20 * m.text, 0.34f * room_w) : 0;
         std::vector<Wish> column;
-        for (UiWindow w : {UiWindow::Training, UiWindow::Losses})
+        for (UiWindow w : {UiWindow::Training, UiWindow::Diagnosis, UiWindow::Losses})  // Diagnosis: room before Losses
             if (open(w)) column.push_back(wishes.of(w, left_w, linked));
         place_stack(column, left, top, left_w, room_h, m.gap, &layout);
 

@@ -6,7 +6,7 @@
 // in the browser, SDL window units on the desktop); y grows downwards; (0, 0) is the top left.
 //
 // The three arrangements (layout_compute):
-//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over Losses,
+//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over (Diagnosis over) Losses,
 //             and on the right the two grids side by side over the Digit window (the Digit
 //             window on top of the grids while a linked digit is shown). The 1280 x 800 look.
 //   Columns   (width >= 36 em): the first window (Samples, or Digit while a linked digit is
@@ -30,9 +30,10 @@
 namespace ganvas {
 
 // The windows the layout places (the banner and menu bar are placed too, but always open).
-enum class UiWindow : int { Training = 0, Losses, Samples, RealDigits, Digit };
-constexpr int kUiWindowCount = 5;
-const char* ui_window_title(UiWindow window);  // "Training", "Losses", "Samples", "Real digits", "Digit"
+// Diagnosis (shell/ui/diagnosis_window.cpp) starts closed; the app opens it at the first alert.
+enum class UiWindow : int { Training = 0, Losses, Samples, RealDigits, Digit, Diagnosis };
+constexpr int kUiWindowCount = 6;
+const char* ui_window_title(UiWindow window);  // "Training", "Losses", "Samples", "Real digits", "Digit", "Diagnosis"
 inline size_t ui_window_index(UiWindow window) { return static_cast<size_t>(window); }
 using WindowFlags = std::array<bool, kUiWindowCount>;  // indexed by ui_window_index
 

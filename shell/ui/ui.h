@@ -21,6 +21,8 @@
 
 namespace ganvas {
 
+class Diagnosis;  // diagnosis.h
+
 // Where an image was last drawn, in window (CSS) pixels.
 struct ScreenRect {
     float x = 0, y = 0, width = 0, height = 0;
@@ -59,6 +61,7 @@ struct UiState {
     bool can_load_shipped = false;               // the platform can load the shipped generator
     bool can_download_png = false;               // ... and save a PNG
     const LayoutKeeper::Frame* layout = nullptr; // where the windows go this frame (ui_begin_window)
+    const Diagnosis* diagnosis = nullptr;        // the live diagnosis (points, alerts), when the app has one
 };
 
 struct UiOutput {
@@ -86,6 +89,7 @@ void ui_losses_window(const UiState& state, UiOutput* out);       // ui/losses_w
 void ui_samples_window(const UiState& state, UiOutput* out);      // ui/samples_window.cpp
 void ui_real_digits_window(const UiState& state, UiOutput* out);  // ui/real_digits_window.cpp
 void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer_window.cpp ("Digit")
+void ui_diagnosis_window(const UiState& state, UiOutput* out);    // ui/diagnosis_window.cpp
 
 // [SECTION] Shared look (ui/style.cpp)
 
