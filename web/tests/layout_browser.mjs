@@ -187,6 +187,13 @@ async function sizes(options, scale) {
       // and the font follow.
       const cdp = await session.context.newCDPSession(page);
       await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1024, height: 640, deviceScaleFactor: 2, mobile: false });
+      // The page notices a ratio change on its next poll (web/ganvas_api.js, every 250 ms) or
+      // media-query event, and the app rebuilds its backing store and font on the frame after:
+      // wait for the backing store (up to 5 s, far above either) before checking it.
+      await page.waitForFunction(() => {
+        const canvas = document.getElementById('canvas');
+        return canvas.width >= 2 * canvas.getBoundingClientRect().width - 1;
+      }, null, { timeout: 5000 }).catch(() => {});
       await checkLayout(page, '1024x640 after the ratio became 2', 1024, 640);
       await checkBacking(page, '1024x640 after the ratio became 2', 2, textSize(1024, 640));
       log('the pixel ratio changed from 1 to 2 in a running page: backing store and font rebuilt for it');
