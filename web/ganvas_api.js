@@ -8,6 +8,7 @@
 //   window.ganvas.build     {name: 'ganvas_mt' | 'ganvas_st', threads: bool, reason: string}
 //   window.ganvas.ready     Promise: resolves when the runtime is up and the app has loaded
 //                           its digits; rejects with the reason otherwise.
+//   window.ganvas.readyMs   when it resolved, in ms since navigation (performance.now()).
 //   window.ganvas.status()  {step, epoch, d_loss, g_loss, d_real, d_fake, iters_per_sec,
 //                           train_slice_ms, frame_ms, frame_ms_median, frame_ms_p95,
 //                           frame_work_ms_median, frame_work_ms_p95, wasm_memory_bytes,
@@ -134,6 +135,9 @@
 
   const Module = (window.Module = window.Module || {});
   Module.canvas = document.getElementById('canvas');
+  // One copy of the digits and the font for both builds: their .data packages are the same bytes
+  // (web/CMakeLists.txt checks it at build time and keeps only ganvas_st.data).
+  Module.locateFile = (path, prefix) => prefix + (path === 'ganvas_mt.data' ? 'ganvas_st.data' : path);
   Module.print = (text) => console.log(text);
   Module.printErr = (text) => console.error(text);
   Module.setStatus = (text) => {
@@ -146,6 +150,7 @@
     hideLoading();
     if (!settled) {
       settled = true;
+      window.ganvas.readyMs = performance.now();
       resolveReady();
     }
   };
@@ -623,6 +628,7 @@
       if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');
       return orThrow(jsonFrom(exportsOrThrow().changeSetting(key, String(value))));
     },
+    readyMs: null,  // set when ready resolves
     build: null,  // set below
   };
 

@@ -10,7 +10,8 @@
 // static host: the page then falls back to ganvas_st.js (one thread). If the port is
 // busy it tries the next ones. Prints exactly one line when listening:
 //   Ganvas is serving at http://127.0.0.1:8080/ganvas.html
-// `/` redirects to ganvas.html. Also importable: startServer({dir, port, isolation}) -> {server, url}.
+// Sends FILE.br or FILE.gz when the browser accepts it and web/precompress.mjs wrote it, with an
+// ETag (a repeated fetch is a 304). `/` redirects to ganvas.html. Also importable: startServer({dir, port, isolation}) -> {server, url}.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -87,14 +88,52 @@ function handler(root, isolation) {
       return send(res, 404, `not found: ${path}\n`);
     }
     if (!stat.isFile()) return send(res, 404, `not found: ${path}\n`);
-    res.writeHead(200, {
+    const variant = chooseVariant(file, stat, req.headers['accept-encoding']);
+    const etag = `"${variant.stat.size.toString(16)}-${Math.floor(variant.stat.mtimeMs).toString(16)}${variant.encoding ? '-' + variant.encoding : ''}"`;
+    const headers = {
       ...base,
       'Content-Type': MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
-      'Content-Length': stat.size,
-    });
+      ETag: etag,
+      Vary: 'Accept-Encoding',
+    };
+    if (variant.encoding) headers['Content-Encoding'] = variant.encoding;
+    // no-cache means "ask first": a repeated fetch (each pthread worker loads ganvas_mt.js) is a 304.
+    if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, headers);
+      return res.end();
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': variant.stat.size });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(variant.file).on('error', () => res.destroy()).pipe(res);
   };
+}
+
+// Precompressed siblings (web/precompress.mjs writes FILE.br and FILE.gz at build time): Brotli if
+// the browser takes it, else gzip, else the file itself. A sibling older than its file is stale
+// and never sent.
+const ENCODINGS = [['br', '.br'], ['gzip', '.gz']];
+function acceptsEncoding(header, name) {
+  for (const part of String(header || '').split(',')) {
+    const [token, ...params] = part.trim().toLowerCase().split(';');
+    if (token.trim() !== name) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+function chooseVariant(file, stat, acceptEncoding) {
+  for (const [encoding, suffix] of ENCODINGS) {
+    if (!acceptsEncoding(acceptEncoding, encoding)) continue;
+    try {
+      const sibling = statSync(file + suffix);
+      if (sibling.isFile() && sibling.mtimeMs >= stat.mtimeMs) return { file: file + suffix, stat: sibling, encoding };
+    } catch { /* none */ }
+  }
+  return { file, stat, encoding: null };
+}
+function ifNoneMatch(header, etag) {
+  if (!header) return false;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 function listen(server, port) {
