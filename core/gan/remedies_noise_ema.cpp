@@ -48,17 +48,23 @@ void ema_update(Sequential& ema, const Sequential& g, double decay_t) {
     const float weight = float(1.0 - decay_t);  // as torch's lerp takes a Python float: one rounding
     float* e = ema.params.data();
     const float* w = g.params.data();
-    // torch.lerp(ema, w, weight) on the CPU, both of its branches (ATen's Lerp.h).
+    // torch.lerp(ema, w, weight) on the CPU (torch 1.13's ATen lerp, both branches) is a fused
+    // multiply-add: the product unrounded, one rounding of the sum. The core never emits FMA
+    // instructions (bit-identity between native builds and wasm, which has none), so it is
+    // computed in double: the product of two floats is exact in double, the sum is rounded to
+    // double and then to float. That double rounding differs from one rounding only when the
+    // double sum lands exactly halfway between two floats (~1 in 2^29), and it is the same
+    // IEEE arithmetic on every platform, so runs stay bit-identical.
     if (weight < 0.5f) {
         for (size_t i = 0, n = ema.params.size(); i < n; ++i) {
-            const float step = weight * (w[i] - e[i]);
-            e[i] = e[i] + step;
+            const float diff = w[i] - e[i];
+            e[i] = float(double(e[i]) + double(weight) * double(diff));
         }
     } else {
-        const float rest = 1.0f - weight;
+        const double rest = double(1.0f - weight);
         for (size_t i = 0, n = ema.params.size(); i < n; ++i) {
-            const float step = (w[i] - e[i]) * rest;
-            e[i] = w[i] - step;
+            const float diff = w[i] - e[i];
+            e[i] = float(double(w[i]) - double(diff) * rest);
         }
     }
     std::copy(g.buffers.begin(), g.buffers.end(), ema.buffers.begin());

@@ -30,9 +30,9 @@ What is stored (F32 unless marked F64; "summary" = .sample/.sum/.sumsq as in mak
                                    normals from Rng(1234, 84); unit = Ganvas' noise stream for D step 1
                                    of iteration 5, seed 7 (Rng(stream_seed(7, 5 * 17 + 1), 6)); noisy =
                                    x + float32(0.25 * unit), what D sees at sigma_t 0.25
-  noise.d_grad.<name>.*            summary: d/d(D's weights) of bce's d_real on D(noisy)
+  noise.d_grad.<name>.*            summary: d/d(D's weights) of bce's d_real, BCE(D(noisy), 1) / 2
   ema.before, ema.weights          64 normals each from Rng(1234, 85)
-  ema.after.<decay>                one EMA update, ema.lerp_(weights, 1 - decay) (what
+  ema.after.<decay>                one EMA update, ema.lerp_(weights, 1 - decay), fused (what
                                    torch.optim.swa_utils.get_ema_multi_avg_fn(decay) does),
                                    decay in 0.1 (the warm-up's first), 0.3, 0.999
 """
@@ -195,8 +195,9 @@ def noise_ema_reference(out):
     out.append(("noise.noisy", f32(noisy)))
     _, d = fresh_networks()
     d.zero_grad()
-    logits = d(noisy).reshape(-1)
-    F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)).backward()
+    logits = d_logits(d)(noisy).reshape(-1)
+    # bce's d_real half of D's loss, (BCE(D(x), 1) + BCE(D(G(z)), 0)) / 2 (core/gan/objective.h)
+    (F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)) / 2).backward()
     for name, p in d.named_parameters():
         summarise(out, "noise.d_grad.%s" % name, p.grad)
     e = Rng(1234, 85)
@@ -205,9 +206,12 @@ def noise_ema_reference(out):
     out.append(("ema.weights", f32(weights)))
     for decay in (0.1, 0.3, 0.999):
         # torch.optim.swa_utils.get_ema_multi_avg_fn(decay) (torch >= 2.1; this torch predates
-        # it) is exactly torch._foreach_lerp_(ema, current, 1 - decay): the same lerp.
+        # it) is exactly torch._foreach_lerp_(ema, current, 1 - decay): the same lerp. On the
+        # CPU it is a fused multiply-add in each branch (ATen's lerp: weight < 0.5 ?
+        # fma(weight, end - self, self) : fma(-(end - self), 1 - weight, end)).
+        # Ganvas' ema_decay setting is a float32 (config.h): d_t is float32(decay) widened.
         ema = before.clone()
-        ema.lerp_(weights, 1 - decay)
+        ema.lerp_(weights, 1 - float(np.float32(decay)))
         out.append(("ema.after.%g" % decay, f32(ema)))
 
 
