@@ -25,6 +25,7 @@
 #include "gan/gan.h"
 #include "gan/objective.h"
 #include "gan/penalty.h"
+#include "gan/remedies_noise_ema.h"
 #include "gan/settings.h"
 #include "nn/double_backward.h"
 #include "reference_support.h"
@@ -197,4 +198,61 @@ TEST_CASE("Three iterations of wgan-gp with R1: losses and final weights", "[ref
                       tol->abs = drift;
                       tol->why = "exactly 0 gradient where the batches' masks tie: Adam-amplified noise";
                   });
+}
+
+// [SECTION] Instance noise and the EMA of G (make_remedies.py's noise_ema_reference)
+//
+// Tolerances: the noise draw and the noisy input are exact (the same PCG32 stream and normal
+// transform as seed_gan.Rng, then one float product and one float sum, rounded alike in both);
+// D's weight gradients on the noisy batch, 1e-4 with the rms floor as for the penalties (three
+// GEMMs summed in another order than OpenBLAS). The EMA update is exact: torch's CPU lerp takes the
+// same branch (weight < 0.5 or not) and is a fused multiply-add, which ema_update computes in
+// double (exact product; see remedies_noise_ema.cpp for the rare double rounding).
+
+TEST_CASE("Instance noise: the stream's draw, the noisy input and D's gradients on it are PyTorch's",
+          "[reference][remedy][noise]") {
+    const ReferenceFile& ref = remedies();
+    const std::vector<float> x = ref.f32("noise.x"), unit_expected = ref.f32("noise.unit"),
+                             noisy_expected = ref.f32("noise.noisy");
+    REQUIRE(x.size() == 2 * 784);
+    std::vector<float> unit(x.size()), noisy(x.size());
+    instance_noise_draw(7, 5, 1, unit.data(), unit.size());  // seed 7, D step 1 of iteration 5
+    REQUIRE(unit == unit_expected);
+    instance_noise_add(x.data(), unit.data(), 0.25f, noisy.data(), noisy.size());
+    REQUIRE(noisy == noisy_expected);
+    // A different phase or step draws different noise (the stream is keyed by both).
+    std::vector<float> other(x.size());
+    instance_noise_draw(7, 5, 0, other.data(), other.size());
+    CHECK(other != unit);
+    instance_noise_draw(7, 6, 1, other.data(), other.size());
+    CHECK(other != unit);
+
+    Sequential d = derived_discriminator();
+    SequentialCache cache;
+    const ConstMatrixView logits =
+        sequential_forward(d, cache, ConstMatrixView(noisy.data(), 2, 784), BatchNormMode::Train);
+    std::vector<float> d_logits(2);
+    objective_find("bce")->d_real(logits.data(), 2, d_logits.data(), ObjectiveParams{});
+    sequential_backward(d, cache, ConstMatrixView(d_logits.data(), 2, 1), true, false);
+    check_network(ref, "noise.d_grad", d, true, kPenalty);
+}
+
+TEST_CASE("The EMA update is torch's lerp, at the warm-up's first decay and at 0.3 and 0.999",
+          "[reference][remedy][ema]") {
+    const ReferenceFile& ref = remedies();
+    const std::vector<float> before = ref.f32("ema.before"), weights = ref.f32("ema.weights");
+    REQUIRE(before.size() == 64);
+    CHECK(ema_decay_at(0.999f, 0) == Approx(0.1));  // TF's warm-up: (1 + 0) / (10 + 0)
+    const GanConfig c = seed_config_batch8();
+    for (const char* decay : {"0.1", "0.3", "0.999"}) {
+        Sequential ema(generator_layers(c)), g(generator_layers(c));
+        std::copy(before.begin(), before.end(), ema.params.begin());
+        std::copy(weights.begin(), weights.end(), g.params.begin());
+        ema_update(ema, g, double(std::stof(decay)));
+        const std::vector<float> expected = ref.f32(std::string("ema.after.") + decay);
+        INFO("decay " << decay);
+        REQUIRE(std::equal(expected.begin(), expected.end(), ema.params.begin()));
+        // Buffers (BatchNorm's running statistics) are copied, not averaged.
+        CHECK(ema.buffers == g.buffers);
+    }
 }

@@ -25,6 +25,10 @@ struct GanConfig {
     float gp_lambda = 10.0f;  // wgan-gp: weight of the gradient penalty on interpolates
     float r1_gamma = 0.0f;    // weight of the R1 penalty on real data, gamma/2 mean |grad D|^2; 0 = off
     float real_label = 1.0f;  // D's target for real samples: one-sided label smoothing below 1 (1 = off)
+    // gan/remedies_noise_ema.h: instance noise on D's inputs, and an EMA of G for samples.
+    float instance_noise = 0.0f;    // sigma of N(0, sigma^2) on D's inputs at the anneal's start; 0 = off
+    int instance_noise_steps = 0;   // iterations of the linear anneal to 0 (0 = constant sigma)
+    float ema_decay = 0.0f;         // decay of the EMA of G's weights that samples come from; 0 = off
 };
 
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.

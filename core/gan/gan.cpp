@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "gan/remedies_noise_ema.h"
 #include "gan/sampler.h"
 #include "gan/settings.h"
 #include "gan/streams.h"
@@ -41,6 +42,7 @@ Gan::Gan(const Recipe& recipe)
     sequential_init_default(d_, init_rng);
     adam_g_.reset(g_.params.size());
     adam_d_.reset(d_.params.size());
+    sync_ema();
     follow_recipe();  // changes at step 0
 }
 
@@ -133,12 +135,14 @@ void Gan::d_step_real(ConstMatrixView real, ConstMatrixView z_d, StepStats& stat
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
     fake_ = sequential_forward(g_, g_cache_, z_d, BatchNormMode::Train).data();
-    real_batch_ = real.data();
     d_step_index_ = part_ / kPartsPerPhase;
+    real_batch_ = noisy(real.data(), batch, d_step_index_, 0, noisy_real_);  // real.data() when off
+    fake_ = noisy(fake_, batch, d_step_index_, 1, noisy_fake_);
     part_batch_ = batch;
     lap(mark, t.g_forward);
     d_.zero_grads();
-    const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, real, BatchNormMode::Train);
+    const ConstMatrixView logits_real = sequential_forward(d_, d_real_cache_, ConstMatrixView(real_batch_, batch, real.cols()),
+                                                           BatchNormMode::Train);
     loss_real_ = objective_->d_real(logits_real.data(), batch, d_logit_grad_.data(), objective_params());
     stats.d_real = mean_sigmoid(logits_real.data(), batch);
     lap(mark, t.d_forward);
@@ -179,7 +183,8 @@ void Gan::g_step_forward(ConstMatrixView z_g, StepStats& stats) {
     d_logit_grad_.resize(batch, 1);
     StepTimings& t = timings_;
     auto mark = std::chrono::steady_clock::now();
-    const ConstMatrixView fake_g = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train);
+    const float* g_out = sequential_forward(g_, g_cache_, z_g, BatchNormMode::Train).data();
+    const ConstMatrixView fake_g(noisy(g_out, batch, kInstanceNoisePhaseG, 0, noisy_fake_), batch, config_.image_pixels);
     lap(mark, t.g_forward);
     const ConstMatrixView logits_g = sequential_forward(d_, d_fake_cache_, fake_g, BatchNormMode::Train);
     stats.g_loss = objective_->g(logits_g.data(), batch, d_logit_grad_.data(), objective_params());
@@ -198,7 +203,35 @@ void Gan::g_step_backward() {
     sequential_backward(g_, g_cache_, d_fake_input, true, false);
     lap(mark, t.g_backward);
     adam_step(adam_g_, config_.adam_g, g_.params.data(), g_.grads.data(), g_.params.size());
+    if (generator_ema()) ema_update(g_ema_, g_, ema_decay_at(config_.ema_decay, ema_updates_++));
     lap(mark, t.optimizer);
+}
+
+const float* Gan::noisy(const float* x, int rows, int phase, int which, Matrix& out) {
+    if (config_.instance_noise <= 0) return x;  // off: nothing drawn, nothing copied
+    const float sigma = instance_noise_sigma(recipe_, config_, step_);
+    if (sigma <= 0) return x;
+    const size_t n = size_t(rows) * size_t(config_.image_pixels);
+    // Phase draws: the real batch's n normals then the fakes' n (D steps); the fakes' (G step).
+    if (which == 0) {
+        noise_unit_.resize(phase == kInstanceNoisePhaseG ? n : 2 * n);
+        instance_noise_draw(seed_, step_, phase, noise_unit_.data(), noise_unit_.size());
+    }
+    out.resize(rows, config_.image_pixels);
+    instance_noise_add(x, noise_unit_.data() + size_t(which) * n, sigma, out.data(), n);
+    return out.data();
+}
+
+void Gan::sync_ema() {
+    if (config_.ema_decay > 0 && !generator_ema()) {
+        g_ema_ = g_;  // switched on: the average starts at G's current weights
+        g_ema_.grads.clear();
+        g_ema_.grads.shrink_to_fit();
+        ema_updates_ = 0;
+    } else if (config_.ema_decay <= 0 && generator_ema()) {
+        g_ema_ = Sequential{};
+        ema_updates_ = 0;
+    }
 }
 
 Status Gan::set_config(const GanConfig& next) {
@@ -210,6 +243,7 @@ Status Gan::set_config(const GanConfig& next) {
     if (mid_iteration()) return Status::failure("settings change between iterations: finish this one first");
     config_ = next;
     objective_ = objective_find(next.objective);
+    sync_ema();
     return Status::success();
 }
 

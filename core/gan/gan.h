@@ -118,8 +118,14 @@ public:
     void generate(ConstMatrixView z, MatrixView images, BatchNormMode mode);
     // Probabilities (N) that D gives the images: sigmoid of D's logits, BatchNorm in Eval.
     void discriminate(ConstMatrixView images, float* probabilities);
-    // The generator weights samples are drawn from: the trained G (an EMA of it later).
-    const Sequential& sample_generator() const { return g_; }
+    // The generator weights samples are drawn from: the EMA of G while ema_decay > 0, else the
+    // trained G (gan/remedies_noise_ema.h).
+    const Sequential& sample_generator() const { return generator_ema() ? g_ema_ : g_; }
+    // The EMA copy of G, or null while ema_decay is 0; and its update count (the warm-up's t).
+    const Sequential* generator_ema() const { return g_ema_.params.empty() ? nullptr : &g_ema_; }
+    Sequential* generator_ema() { return g_ema_.params.empty() ? nullptr : &g_ema_; }
+    int64_t& ema_updates() { return ema_updates_; }
+    int64_t ema_updates() const { return ema_updates_; }
     // The objective in use (config().objective).
     const Objective& objective() const { return *objective_; }
 
@@ -165,6 +171,10 @@ private:
     void d_step_fake(StepStats& stats);
     void g_step_forward(ConstMatrixView z_g, StepStats& stats);
     void g_step_backward();
+    // Instance noise on D's input x (N, 784) in phase `phase`: x itself when sigma_t is 0.
+    const float* noisy(const float* x, int rows, int phase, int which, Matrix& out);
+    // Makes or drops the EMA copy as config_.ema_decay says.
+    void sync_ema();
     // The real target is the config's for objectives that have one (objective.h), else unused.
     ObjectiveParams objective_params() const { return ObjectiveParams{config_.real_label}; }
 
@@ -181,6 +191,12 @@ private:
     const float* fake_ = nullptr;
     int d_step_index_ = 0;        // which D step of the iteration (the penalty's eps key)
     const float* d_fake_input_ = nullptr;
+    // Instance noise: unit normals, and the noisy D inputs (real, fake) of the current step.
+    std::vector<float> noise_unit_;
+    Matrix noisy_real_, noisy_fake_;
+    // The EMA of G (empty when off) and its updates so far.
+    Sequential g_ema_;
+    int64_t ema_updates_ = 0;
     int part_batch_ = 0;
     float loss_real_ = 0;
     StepTimings timings_;

@@ -118,6 +118,16 @@ std::vector<Setting> make_table() {
                          "one-sided label smoothing: D's target for real samples (1 = off; 0.9 is usual; "
                          "bce, minimax and lsgan only: hinge and wgan-gp have no target)",
                          [](GanConfig& c) { return &c.real_label; }));
+    remedy(float_setting("instance_noise", kLive, 0.0f, false, 2.0f, false, "instance noise sigma must be in [0, 2]",
+                         "instance noise: sigma of the Gaussian noise on every D input, real and fake (0 = off)",
+                         [](GanConfig& c) { return &c.instance_noise; }));
+    Setting anneal = int_setting("instance_noise_steps", kLive, 0, 100000000, "the instance noise anneal must be 0..100000000 steps",
+                                 "iterations over which instance noise anneals linearly to 0, from its last change (0 = constant)",
+                                 [](GanConfig& c) { return &c.instance_noise_steps; });
+    remedy(anneal);
+    remedy(float_setting("ema_decay", kLive, 0.0f, false, 0.9999f, false, "the EMA decay must be in [0, 0.9999]",
+                         "decay of the moving average of G's weights that samples come from (0 = off; 0.999 is usual)",
+                         [](GanConfig& c) { return &c.ema_decay; }));
     return t;
 }
 

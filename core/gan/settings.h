@@ -22,7 +22,8 @@
 // settings_set_text also takes the bare forms a shell is comfortable with: 128,256,512 and bce.
 //
 // Live or reset-only:
-//   Live   adam_g.*, adam_d.*, d_steps, objective, gp_lambda, r1_gamma, real_label: read by the training
+//   Live   adam_g.*, adam_d.*, d_steps, objective, gp_lambda, r1_gamma, real_label, instance_noise,
+//          instance_noise_steps, ema_decay: read by the training
 //          step each iteration; changing them keeps weights, Adam state and streams.
 //   Reset  latent_dim, g_hidden, d_hidden, image_pixels (tensor shapes), batch_size (the step
 //          buffers and the data sampler's order are sized by it), leaky_slope (stored in the

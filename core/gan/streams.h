@@ -10,6 +10,8 @@
 //                             shuffles; kInit: the initial weights (G's, then D's)
 //   per D step, keyed by step  kPenalty: WGAN-GP's interpolation weights (gan/penalty.h);
 //                             drawn only when the penalty is on, never from a Gan's streams
+//   per D and G step, by step  kInstanceNoise: instance noise on D's inputs
+//                             (gan/remedies_noise_ema.h); drawn only when it is on, likewise
 //   z of (seed, index)        sample_z(): one independent draw per index, from kSampleZ
 //   the page's real digits    kRealDigits: which real digits the page shows beside the samples
 #pragma once
@@ -25,6 +27,7 @@ constexpr uint64_t kNoise = 1;
 constexpr uint64_t kData = 2;
 constexpr uint64_t kInit = 3;
 constexpr uint64_t kPenalty = 4;
+constexpr uint64_t kInstanceNoise = 6;
 constexpr uint64_t kSampleZ = 100;
 constexpr uint64_t kRealDigits = 102;
 }  // namespace streams

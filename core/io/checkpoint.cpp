@@ -22,6 +22,7 @@ constexpr SafetensorsDtype U32 = SafetensorsDtype::U32;
 constexpr SafetensorsDtype U64 = SafetensorsDtype::U64;
 
 const char* const kNetNames[2] = {"generator", "discriminator"};
+const char* const kEmaName = "generator_ema";  // the EMA of G's weights, present while ema_decay > 0
 
 }  // namespace
 
@@ -68,6 +69,11 @@ std::vector<uint8_t> checkpoint_serialize(const Gan& gan) {
     std::vector<SafetensorsEntry> entries;
     add_network(entries, kNetNames[0], gan.generator(), gan.adam_g());
     add_network(entries, kNetNames[1], gan.discriminator(), gan.adam_d());
+    const int64_t ema_updates = gan.ema_updates();
+    if (const Sequential* ema = gan.generator_ema()) {  // ema_decay > 0 (gan/remedies_noise_ema.h)
+        checkpoint_add_model_tensors(entries, kEmaName, *ema);
+        entries.push_back(SafetensorsEntry::of("trainer.ema_updates", I64, {}, &ema_updates, 1));
+    }
     const TrainerState trainer = gan.trainer_state();
     add_rng(entries, "trainer.noise_rng", trainer.noise);
     add_rng(entries, "trainer.data_rng", trainer.data);
@@ -192,6 +198,15 @@ std::map<std::string, Expected> expected_tensors(Gan& gan, TrainerState* trainer
         step.dtype = I64;
         step.take = [&adam](const SafetensorsFile& f, const SafetensorsTensor& st) { return take_counter(f, st, &adam.step); };
         table["optimizer." + prefix + ".step"] = std::move(step);
+    }
+    if (Sequential* ema = gan.generator_ema()) {  // required with the config's ema_decay > 0
+        add_expected_model(table, kEmaName, *ema);
+        Expected updates;
+        updates.group = Group::Trainer;
+        updates.dtype = I64;
+        int64_t* dst = &gan.ema_updates();
+        updates.take = [dst](const SafetensorsFile& f, const SafetensorsTensor& st) { return take_counter(f, st, dst); };
+        table["trainer.ema_updates"] = std::move(updates);
     }
     for (int r = 0; r < 2; ++r) {
         RngState* state = r == 0 ? &trainer->noise : &trainer->data;
@@ -387,6 +402,7 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
                                " bytes of weights but the file holds only " + std::to_string(file.data_size) +
                                ": the file is incomplete or its config does not belong to it");
     auto staged = std::make_unique<Gan>(recipe);  // fresh: what absent groups keep
+    staged->set_step(step);  // the config at `step` (with ema_decay > 0, its EMA copy to load into)
     TrainerState trainer = staged->trainer_state();
     std::map<std::string, Expected> table = expected_tensors(*staged, &trainer);
     s = take_tensors(file, config, table);
@@ -394,7 +410,6 @@ Status checkpoint_load_new(const uint8_t* bytes, size_t size, std::unique_ptr<Ga
     s = check_sampler(trainer.sampler, config.batch_size);
     if (!s) return s;
     staged->set_trainer_state(trainer);
-    staged->set_step(step);
     *out = std::move(staged);
     if (recipe_out) *recipe_out = std::move(recipe);
     if (has_recipe_out) *has_recipe_out = file.metadata_value("recipe") != nullptr;  // else recipe_of(config, seed)

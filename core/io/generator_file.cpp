@@ -15,7 +15,7 @@ namespace ganvas {
 std::vector<uint8_t> generator_file_serialize(const Gan& gan, uint64_t data_hash) {
     assert(!gan.mid_iteration() && "generator_file_serialize: finish the half-done iteration first");
     std::vector<SafetensorsEntry> entries;
-    checkpoint_add_model_tensors(entries, "generator", gan.generator());
+    checkpoint_add_model_tensors(entries, "generator", gan.sample_generator());  // the EMA when on
     std::vector<std::pair<std::string, std::string>> metadata = {
         {"format", "ganvas-generator"},
         {"format_version", std::to_string(kGeneratorFormatVersion)},
@@ -23,7 +23,7 @@ std::vector<uint8_t> generator_file_serialize(const Gan& gan, uint64_t data_hash
         {"step", std::to_string(gan.step())},
         {"seed", std::to_string(gan.seed())},
         {"recipe", recipe_to_json(gan.recipe())},
-        {"weight_hash", hash_hex(generator_weight_hash(gan.generator()))},
+        {"weight_hash", hash_hex(generator_weight_hash(gan.sample_generator()))},
     };
     if (data_hash != 0) metadata.emplace_back("data", hash_hex(data_hash));
     return safetensors_serialize(metadata, entries);
@@ -58,7 +58,7 @@ Status load_from_checkpoint(const uint8_t* bytes, size_t size, GeneratorModel* s
     if (!s) return s;
     staged->config = gan->config();
     staged->step = gan->step();
-    staged->generator = gan->generator();
+    staged->generator = gan->sample_generator();  // the weights samples come from: the EMA when on
     return Status::success();
 }
 

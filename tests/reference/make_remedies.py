@@ -26,6 +26,15 @@ What is stored (F32 unless marked F64; "summary" = .sample/.sum/.sumsq as in mak
                                    (gamma 2) on iterations 0..2 of make_reference.py's data,
                                    eps from Ganvas' penalty stream (see penalty_eps)
   train_gp.final.{generator,discriminator}.<name>.*   summary of every tensor after them
+  noise.x, noise.unit, noise.noisy   instance noise (core/gan/remedies_noise_ema.h): x = 2 x 784
+                                   normals from Rng(1234, 84); unit = Ganvas' noise stream for D step 1
+                                   of iteration 5, seed 7 (Rng(stream_seed(7, 5 * 17 + 1), 6)); noisy =
+                                   x + float32(0.25 * unit), what D sees at sigma_t 0.25
+  noise.d_grad.<name>.*            summary: d/d(D's weights) of bce's d_real, BCE(D(noisy), 1) / 2
+  ema.before, ema.weights          64 normals each from Rng(1234, 85)
+  ema.after.<decay>                one EMA update, ema.lerp_(weights, 1 - decay), fused (what
+                                   torch.optim.swa_utils.get_ema_multi_avg_fn(decay) does),
+                                   decay in 0.1 (the warm-up's first), 0.3, 0.999
 """
 import os
 import sys
@@ -40,6 +49,7 @@ from seed_gan import Rng, safetensors_bytes, seed_optimizers  # noqa: E402
 
 MASK64 = (1 << 64) - 1
 PENALTY_STREAM = 4  # core/gan/streams.h streams::kPenalty
+INSTANCE_NOISE_STREAM = 6  # streams::kInstanceNoise
 
 
 # [SECTION] Objectives (float64)
@@ -173,6 +183,38 @@ def training_reference(out, iterations):
     summarise_module(out, "train_gp.final.discriminator", d)
 
 
+# [SECTION] Instance noise and the EMA of G
+
+def noise_ema_reference(out):
+    x = Rng(1234, 84).fill_normal(2 * 784).reshape(2, 784)
+    rng = Rng(mix64(mix64(7) ^ (5 * 17 + 1)), INSTANCE_NOISE_STREAM)
+    unit = rng.fill_normal(2 * 784).reshape(2, 784)
+    noisy = torch.from_numpy(x) + torch.from_numpy(unit) * np.float32(0.25)
+    out.append(("noise.x", f32(torch.from_numpy(x))))
+    out.append(("noise.unit", f32(torch.from_numpy(unit))))
+    out.append(("noise.noisy", f32(noisy)))
+    _, d = fresh_networks()
+    d.zero_grad()
+    logits = d_logits(d)(noisy).reshape(-1)
+    # bce's d_real half of D's loss, (BCE(D(x), 1) + BCE(D(G(z)), 0)) / 2 (core/gan/objective.h)
+    (F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)) / 2).backward()
+    for name, p in d.named_parameters():
+        summarise(out, "noise.d_grad.%s" % name, p.grad)
+    e = Rng(1234, 85)
+    before, weights = torch.from_numpy(e.fill_normal(64)), torch.from_numpy(e.fill_normal(64))
+    out.append(("ema.before", f32(before)))
+    out.append(("ema.weights", f32(weights)))
+    for decay in (0.1, 0.3, 0.999):
+        # torch.optim.swa_utils.get_ema_multi_avg_fn(decay) (torch >= 2.1; this torch predates
+        # it) is exactly torch._foreach_lerp_(ema, current, 1 - decay): the same lerp. On the
+        # CPU it is a fused multiply-add in each branch (ATen's lerp: weight < 0.5 ?
+        # fma(weight, end - self, self) : fma(-(end - self), 1 - weight, end)).
+        # Ganvas' ema_decay setting is a float32 (config.h): d_t is float32(decay) widened.
+        ema = before.clone()
+        ema.lerp_(weights, 1 - float(np.float32(decay)))
+        out.append(("ema.after.%g" % decay, f32(ema)))
+
+
 def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -185,6 +227,7 @@ def main():
     objective_reference(out)
     penalty_reference(out, x, iterations[0][0])
     training_reference(out, iterations)
+    noise_ema_reference(out)
     metadata = {"format": "ganvas-reference", "torch": torch.__version__, "generator": "tests/reference/make_remedies.py"}
     path = os.path.join(out_dir, "remedies.safetensors")
     with open(path, "wb") as f:
