@@ -25,8 +25,8 @@ std::vector<uint8_t> App::save_checkpoint() {
     return session_.saved_checkpoint();
 }
 
-Status App::load_checkpoint(const uint8_t* bytes, size_t size) {
-    return run(command::LoadCheckpoint{std::vector<uint8_t>(bytes, bytes + size)});
+Status App::load_checkpoint(const uint8_t* bytes, size_t size, const std::string& history) {
+    return run(command::LoadCheckpoint{std::vector<uint8_t>(bytes, bytes + size), history});
 }
 
 Status App::load_classifier(const uint8_t* bytes, size_t size) {
@@ -157,6 +157,7 @@ void App::frame(float display_scale) {
     state.can_load_shipped = bool(hooks_.load_shipped_generator);
     state.can_download_png = bool(hooks_.download_png);
     state.diagnosis = &diagnosis_;
+    if (saved_run_.step >= 0 && hooks_.saved_run_choice) state.saved_run = &saved_run_;
     // The layout for this canvas: a link's digit first; a selected digit opens the Digit window.
     if (status.digit.selected && !digit_was_selected_) layout_.set_open(UiWindow::Digit, true);
     digit_was_selected_ = status.digit.selected;
@@ -178,6 +179,7 @@ void App::frame(float display_scale) {
     ui_real_digits_window(state, &out);
     ui_explorer_window(state, &out);
     ui_diagnosis_window(state, &out);
+    ui_resume_window(state, &out);
 
     samples_rect_ = out.samples_rect;
     real_rect_ = out.real_rect;
@@ -204,6 +206,10 @@ void App::frame(float display_scale) {
     if (out.load_checkpoint_file) hooks_.load(*this);
     if (out.load_shipped_generator) hooks_.load_shipped_generator(*this);
     if (out.download_digit_png) download_digit();
+    if (out.saved_run_choice != 0) {
+        saved_run_.step = -1;  // answered: the window closes
+        hooks_.saved_run_choice(*this, out.saved_run_choice > 0);
+    }
     if (!out.copy_text.empty()) {
         if (hooks_.copy_text)
             hooks_.copy_text(*this, out.copy_text);

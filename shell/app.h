@@ -70,6 +70,9 @@ struct CheckpointHooks {
     // App::load_classifier (may finish later: the page fetches it). Unset: the app reads
     // SessionConfig::classifier_path.
     std::function<void(App&)> load_classifier;
+    // The Resume window's answer about a run the platform kept (the page: IndexedDB, see
+    // offer_saved_run): true "Resume", false "Start over".
+    std::function<void(App&, bool resume)> saved_run_choice;
 };
 using PlatformHooks = CheckpointHooks;
 
@@ -88,7 +91,14 @@ public:
     std::vector<uint8_t> save_checkpoint();
     // Replaces the model by the checkpoint's; on any error the model stays and the status line
     // (and the Status) says why (Session::apply, command::LoadCheckpoint).
-    Status load_checkpoint(const uint8_t* bytes, size_t size);
+    // With `history` (TrainingHistory::to_json() saved with it), the loss curves come back too.
+    Status load_checkpoint(const uint8_t* bytes, size_t size, const std::string& history = {});
+    // The loss history as JSON text (TrainingHistory::to_json), to keep next to save_checkpoint()'s
+    // bytes: call it right after, so both are of the same step.
+    std::string history_json() const { return session_.history().to_json(session_.status().step); }
+    // A run the platform kept from an earlier visit: the Resume window asks whether to resume it
+    // (the answer goes to CheckpointHooks::saved_run_choice); step < 0 withdraws the offer.
+    void offer_saved_run(int64_t step, std::string saved_at) { saved_run_ = SavedRunOffer{step, std::move(saved_at)}; }
     // An explore-only generator from a generator file's bytes (command::LoadGenerator).
     Status load_generator(const uint8_t* bytes, size_t size) {
         return run(command::LoadGenerator{std::vector<uint8_t>(bytes, bytes + size)});
@@ -142,6 +152,7 @@ private:
     ScreenRect banner_rect_;
     bool banner_clipped_ = false;
     Diagnosis diagnosis_;
+    SavedRunOffer saved_run_;  // step < 0: none
     size_t alerts_shown_ = 0;  // the Diagnosis window opens when the alerts grow
     // Declared last so it is destroyed first: its trainer thread stops before the session goes.
     Driver driver_;

@@ -149,7 +149,7 @@ Status Session::apply(const SessionCommand& command) {
             } else if constexpr (std::is_same_v<C, command::SaveCheckpoint>) {
                 return save_checkpoint();
             } else if constexpr (std::is_same_v<C, command::LoadCheckpoint>) {
-                Status loaded = load_checkpoint(c.bytes);
+                Status loaded = load_checkpoint(c.bytes, c.history);
                 if (loaded) cancel_rebuild("loading a checkpoint");
                 return loaded;
             } else if constexpr (std::is_same_v<C, command::RefreshSamples>) {
@@ -251,7 +251,7 @@ Status Session::save_checkpoint() {
     return Status::success();
 }
 
-Status Session::load_checkpoint(const std::vector<uint8_t>& bytes) {
+Status Session::load_checkpoint(const std::vector<uint8_t>& bytes, const std::string& history) {
     std::unique_ptr<Gan> loaded;
     bool has_recipe = false;
     Status status = checkpoint_load_new(bytes.data(), bytes.size(), &loaded, nullptr, &has_recipe);
@@ -281,7 +281,15 @@ Status Session::load_checkpoint(const std::vector<uint8_t>& bytes) {
     adopt_model(std::move(loaded));
     model_has_recipe_ = has_recipe;
     if (data_ok_) error_.clear();  // a divergence message no longer applies
-    show_message("Loaded checkpoint: step " + std::to_string(gan_->step()), false);
+    if (history.empty()) {
+        show_message("Loaded checkpoint: step " + std::to_string(gan_->step()), false);
+    } else if (Status restored = history_.from_json(history, gan_->step()); !restored) {
+        // The model is what matters; its curves are a view of it: load it, say what is missing.
+        show_message("Resumed at step " + std::to_string(gan_->step()) + ", without the loss history: " +
+                         restored.message, true);
+    } else {
+        show_message("Resumed at step " + std::to_string(gan_->step()) + " with its loss history", false);
+    }
     return status;
 }
 

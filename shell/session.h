@@ -98,6 +98,16 @@ public:
     int steps_per_point() const { return stride_; }
     int capacity() const { return capacity_; }
 
+    // The whole history as JSON text, for a run the page keeps in the browser with its
+    // checkpoint (web/ganvas_api.js): {"format":"ganvas-history","version":1,"step":`step`,
+    // "capacity","stride","pending","sums" (the pending sums' float64 bits as 16 hex digits, so
+    // the next point averages exactly as it would have),"d_loss","g_loss","d_real","d_fake"}; a
+    // non-finite value is written as "nan", "inf" or "-inf".
+    std::string to_json(int64_t step) const;
+    // Replaces the history by a to_json() text of a model at `step`; anything malformed, of
+    // another capacity or another step is refused with the reason and the history stays.
+    Status from_json(const std::string& text, int64_t step);
+
 private:
     static constexpr int kSeries = 4;
     int capacity_;
@@ -121,6 +131,7 @@ struct SetThreads {                // threads a step uses, clamped to 1 .. max_t
 struct SaveCheckpoint {};          // the model's checkpoint bytes -> Session::saved_checkpoint()
 struct LoadCheckpoint {            // replaces the model (config, weights, optimiser, streams,
     std::vector<uint8_t> bytes;    // step), pauses; a bad file keeps everything and says why
+    std::string history;           // TrainingHistory::to_json() of that step, or "" (a fresh history)
 };
 struct RefreshSamples {};          // G(grid z) of the model as it is now -> samples()
 struct ShowMessage {               // a line under the status line (e.g. where a file went)
@@ -285,7 +296,7 @@ private:
     void reset();
     Status step(int64_t count);
     Status save_checkpoint();
-    Status load_checkpoint(const std::vector<uint8_t>& bytes);
+    Status load_checkpoint(const std::vector<uint8_t>& bytes, const std::string& history);
     void refresh_samples();
     void refresh_explore_samples();
     void finish_iteration();

@@ -37,10 +37,15 @@
 //                           Promise<Uint8Array>: the model as a safetensors checkpoint (no download).
 //   window.ganvas.downloadCheckpoint()
 //                           Promise<string>: downloads it as ganvas-step<N>.safetensors (the name).
-//   window.ganvas.loadCheckpoint(bytesOrFile)
+//   window.ganvas.loadCheckpoint(bytesOrFile, {history})
 //                           Uint8Array, ArrayBuffer or Blob/File. Promise of {ok: true, step};
 //                           rejects with Error(message) for a bad file, and then the model and
-//                           training state are unchanged. A loaded model is paused.
+//                           training state are unchanged. A loaded model is paused. With history
+//                           (historyText() of that step) the loss curves come back too.
+//   window.ganvas.showMessage(text, isError)   a line in the app's status line
+//   window.ganvas.historyText()
+//                           the loss history as JSON text (TrainingHistory::to_json, shell/session.h)
+//   window.ganvas.keptRun   the run kept in this browser (web/kept_run.js): info(), keepNow(), ...
 //   window.ganvas.gridZ()   Float32Array (64 x latent, row-major): the z of the sample grid,
 //                           z of (the model's seed, 0..63) - the z `ganvas sample --seed S` draws.
 //   window.ganvas.samplesRaw()
@@ -185,7 +190,8 @@
         status: Module.cwrap('ganvas_status_json', 'number', []),
         bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
         checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
-        checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number']),
+        checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number', 'string']),
+        historyJson: Module.cwrap('ganvas_history_json', 'number', []),
         gridZ: Module.cwrap('ganvas_grid_z', 'number', ['number']),
         samplesRaw: Module.cwrap('ganvas_samples_raw', 'number', ['number']),
         selectSample: Module.cwrap('ganvas_select_sample', 'number', ['number']),
@@ -318,13 +324,13 @@
 
   // Calls a C export `fn(ptr, size)` that returns {"ok": ..., "error": ...} JSON with a copy of
   // `bytes` in wasm memory; throws Error(error) when it says no.
-  function withBytes(fn, bytes, what) {
+  function withBytes(fn, bytes, what, ...more) {
     const ptr = Module._malloc(Math.max(bytes.length, 1));
     if (!ptr) throw new Error(`ganvas.${what}: out of memory for a ${bytes.length}-byte file`);
     let result;
     try {
       Module.HEAPU8.set(bytes, ptr);  // read HEAPU8 after malloc: memory may have grown
-      result = JSON.parse(Module.UTF8ToString(fn(ptr, bytes.length)));
+      result = JSON.parse(Module.UTF8ToString(fn(ptr, bytes.length, ...more)));
     } finally {
       Module._free(ptr);
     }
@@ -333,9 +339,9 @@
     return result;
   }
 
-  async function loadCheckpoint(source) {
+  async function loadCheckpoint(source, { history = '' } = {}) {
     const native = exportsOrThrow();
-    return withBytes(native.checkpointLoad, await toBytes(source), 'loadCheckpoint');
+    return withBytes(native.checkpointLoad, await toBytes(source), 'loadCheckpoint', String(history));
   }
 
   // Files the user picks ("Load checkpoint...") or drops: errors show in the app's status line.
@@ -623,6 +629,12 @@
     },
     diagnosis() {
       return JSON.parse(Module.UTF8ToString(exportsOrThrow().diagnosis()));
+    },
+    showMessage(text, isError = false) {
+      exportsOrThrow().showMessage(String(text), isError ? 1 : 0);
+    },
+    historyText() {
+      return Module.UTF8ToString(exportsOrThrow().historyJson());
     },
     changeSetting(key, value) {
       if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');

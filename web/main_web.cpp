@@ -162,6 +162,11 @@ void load_classifier(ganvas::App& app) {
     if (!ok) app.classifier_failed("the page has no helper to fetch the classifier.");
 }
 
+// The Resume window's answer about the run the page kept (web/ganvas_api.js loads or forgets it).
+void saved_run_choice(ganvas::App&, bool resume) {
+    EM_ASM({ if (Module['ganvasSavedRunChoice']) Module['ganvasSavedRunChoice']($0 !== 0); }, resume ? 1 : 0);
+}
+
 // JSON numbers: not finite becomes null (JSON has no NaN).
 Json json_number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
@@ -331,17 +336,31 @@ EMSCRIPTEN_KEEPALIVE const uint8_t* ganvas_checkpoint_save(int* size_out) {
     return bytes.empty() ? nullptr : bytes.data();
 }
 
-// Loads checkpoint bytes into the app (App::load_checkpoint): {"ok":true,"step":N} or
-// {"ok":false,"error":"..."}. The pointer stays valid until the next call.
-EMSCRIPTEN_KEEPALIVE const char* ganvas_checkpoint_load(const uint8_t* bytes, size_t size) {
+// Loads checkpoint bytes into the app (App::load_checkpoint), with the loss history kept next to
+// them when `history` is not empty: {"ok":true,"step":N} or {"ok":false,"error":"..."}. The
+// pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_checkpoint_load(const uint8_t* bytes, size_t size, const char* history) {
     static std::string json;
     ganvas::Status loaded = ganvas::Status::failure("The app is not running.");
     ganvas::App* app = web_app();
-    if (app) loaded = app->load_checkpoint(bytes, size);
+    if (app) loaded = app->load_checkpoint(bytes, size, history != nullptr ? history : "");
     const Json result = loaded ? Json{{"ok", true}, {"step", app->status().step}}
                                : Json{{"ok", false}, {"error", loaded.message}};
     json = result.dump(-1, ' ', false, Json::error_handler_t::replace);
     return json.c_str();
+}
+
+// The loss history (TrainingHistory::to_json), to keep with the checkpoint just saved.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_history_json() {
+    static std::string json;
+    ganvas::App* app = web_app();
+    json = app ? app->history_json() : "";
+    return json.c_str();
+}
+
+// The Resume window for a run kept in IndexedDB (step < 0 withdraws it).
+EMSCRIPTEN_KEEPALIVE void ganvas_offer_saved_run(double step, const char* saved_at) {
+    if (ganvas::App* app = web_app()) app->offer_saved_run(int64_t(step), saved_at != nullptr ? saved_at : "");
 }
 
 // The grid's z (64 x latent float32, row-major: z of (the model's seed, 0..63), gan/streams.h)
@@ -558,6 +577,7 @@ int main() {
     hooks.download_png = download_png;
     hooks.copy_text = copy_text;
     hooks.load_classifier = load_classifier;
+    hooks.saved_run_choice = saved_run_choice;
     shell->app->set_checkpoint_hooks(std::move(hooks));
     const ganvas::AppStatus status = shell->app->status();
     web_shell() = std::move(shell);

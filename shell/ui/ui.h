@@ -47,6 +47,12 @@ constexpr int kStripSteps = 8;
 // The z at t between a and b: a compact Slerp when both ends are seeded, else Raw values.
 LinkZ explorer_slerp_z(const LinkZ& a, const LinkZ& b, float t, int latent_dim);  // ui/explorer_window.cpp
 
+// A run the platform kept from an earlier visit (the page keeps the current run in IndexedDB).
+struct SavedRunOffer {
+    int64_t step = -1;     // < 0: nothing to offer
+    std::string saved_at;  // when it was kept, as the platform words it ("12:03")
+};
+
 struct UiState {
     const Session& session;
     const SessionStatus& status;
@@ -62,6 +68,7 @@ struct UiState {
     bool can_download_png = false;               // ... and save a PNG
     const LayoutKeeper::Frame* layout = nullptr; // where the windows go this frame (ui_begin_window)
     const Diagnosis* diagnosis = nullptr;        // the live diagnosis (points, alerts), when the app has one
+    const SavedRunOffer* saved_run = nullptr;    // a kept run to offer (the Resume window), when there is one
 };
 
 struct UiOutput {
@@ -80,6 +87,7 @@ struct UiOutput {
     std::array<int, kUiWindowCount> set_open{};  // +1 open, -1 close (the Windows menu, a close button)
     bool reset_layout = false;             // "Reset layout"
     bool show_digit = false;               // the banner's "Show the digit": open and place it again
+    int saved_run_choice = 0;              // the Resume window: +1 resume the kept run, -1 start over
 };
 
 // [SECTION] The windows (one file each)
@@ -90,6 +98,7 @@ void ui_samples_window(const UiState& state, UiOutput* out);      // ui/samples_
 void ui_real_digits_window(const UiState& state, UiOutput* out);  // ui/real_digits_window.cpp
 void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer_window.cpp ("Digit")
 void ui_diagnosis_window(const UiState& state, UiOutput* out);    // ui/diagnosis_window.cpp
+void ui_resume_window(const UiState& state, UiOutput* out);       // ui/resume_window.cpp (a modal)
 
 // [SECTION] Shared look (ui/style.cpp)
 
