@@ -10,6 +10,7 @@
 #include "diagnosis.h"
 #include "gan/settings.h"
 #include "session.h"
+#include "session_support.h"
 
 using namespace ganvas;
 
@@ -41,13 +42,7 @@ const DiagnosisAlert* find(const std::vector<DiagnosisAlert>& alerts, AlertKind 
     return nullptr;
 }
 
-SessionConfig test_config() {
-    SessionConfig c;
-    c.images_path = GANVAS_TEST_MNIST_IMAGES;
-    c.labels_path = GANVAS_TEST_MNIST_LABELS;
-    c.threads = 1;
-    return c;
-}
+SessionConfig test_config(uint64_t seed = 1) { return ganvas_test::session_test_config(seed); }
 
 }  // namespace
 

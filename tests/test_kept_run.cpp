@@ -13,18 +13,13 @@
 #include "driver.h"
 #include "io/checkpoint.h"
 #include "session.h"
+#include "session_support.h"
 
 using namespace ganvas;
 
 namespace {
 
-SessionConfig test_config() {
-    SessionConfig c;
-    c.images_path = GANVAS_TEST_MNIST_IMAGES;
-    c.labels_path = GANVAS_TEST_MNIST_LABELS;
-    c.threads = 1;
-    return c;
-}
+SessionConfig test_config(uint64_t seed = 1) { return ganvas_test::session_test_config(seed); }
 
 StepStats stats_of(int i) {
     StepStats s;

@@ -19,6 +19,7 @@
 #include "io/link.h"
 #include "io/safetensors.h"
 #include "session.h"
+#include "session_support.h"
 #include "test_support.h"
 
 using namespace ganvas;
@@ -27,14 +28,7 @@ using ganvas_test::seed_config;
 
 namespace {
 
-SessionConfig test_config(uint64_t seed = 1) {
-    SessionConfig c;
-    c.images_path = GANVAS_TEST_MNIST_IMAGES;
-    c.labels_path = GANVAS_TEST_MNIST_LABELS;
-    c.seed = seed;
-    c.threads = 1;
-    return c;
-}
+SessionConfig test_config(uint64_t seed = 1) { return ganvas_test::session_test_config(seed); }
 
 // A clock the test moves: every reading advances it by `tick` (the work between two readings),
 // and the test adds time between frames (what drawing would take).
