@@ -111,9 +111,15 @@
     }
   }
 
+  // The Resume window closes once answered, here or by its buttons.
+  function withdrawOffer() {
+    if (offered) window.Module.ccall('ganvas_offer_saved_run', null, ['number', 'string'], [-1, '']);
+    offered = false;
+  }
+
   async function resume() {
     const r = await readRecord();
-    offered = false;
+    withdrawOffer();
     if (!r) {
       keeping = true;
       throw new Error('there is no kept run to resume');
@@ -128,7 +134,7 @@
   }
 
   async function discard() {
-    offered = false;
+    withdrawOffer();
     try {
       await withStore('readwrite', (s) => s.delete(KEY));
     } catch (e) {
