@@ -70,11 +70,14 @@ void train_options(CLI::App& command, TrainArgs* args) {
         ->allow_extra_args(false);
     command.add_option("--threads", args->threads, "threads for the matrix products (default: every core); same bits for any count")
         ->check(CLI::Range(1, ganvas::thread_limit()));
-    CLI::Option* every = command.add_option("--eval-every", args->eval_every,
+    command.add_option("--eval-every", args->eval_every,
         "also write eval.csv: step,fd,modes,kl_uniform,confident,h0..h9 (`ganvas eval` of 2,000 samples) at step 0 and every K steps")
         ->check(CLI::Range(1LL, 100000000LL));
-    command.add_option("--classifier", args->classifier_path, "with --eval-every: the classifier (default: the built one)")
-        ->check(CLI::ExistingFile)->needs(every);
+    command.add_option("--classifier", args->classifier_path, "with --eval-every or --remedy-at-alert: the classifier (default: the built one)")
+        ->check(CLI::ExistingFile);
+    command.add_flag("--remedy-at-alert", args->remedy_at_alert,
+                     "run the page's diagnosis (1,000 samples every 200 steps) and apply each alert's remedy when it "
+                     "is first raised (printed; recorded in the checkpoint's recipe)");
     command.footer(writes + settings_help());
 }
 
@@ -171,9 +174,11 @@ int train_run(const TrainArgs& args) {
     };
     ganvas::Status eval_status = args.eval_every > 0 ? eval_log.open(out_dir + "/eval.csv", args.classifier_path)
                                                      : ganvas::Status::success();
+    AlertWatch watch;
+    if (eval_status && args.remedy_at_alert) eval_status = watch.open(args.classifier_path);
     if (eval_status) eval_status = evaluate(0);
     if (!eval_status) {
-        std::fprintf(stderr, "ganvas train: --eval-every: %s\n", eval_status.message.c_str());
+        std::fprintf(stderr, "ganvas train: %s\n", eval_status.message.c_str());
         return 1;
     }
     Progress progress(steps, stderr_is_terminal());
@@ -188,6 +193,11 @@ int train_run(const TrainArgs& args) {
             return 1;
         }
         evaluate(i + 1);
+        if (args.remedy_at_alert)
+            if (const ganvas::Status s = watch.after_step(gan.get(), stats, uint64_t(seed)); !s) {
+                std::fprintf(stderr, "\nganvas train: --remedy-at-alert: %s\n", s.message.c_str());
+                return 1;
+            }
         char detail[96];
         std::snprintf(detail, sizeof detail, "d_loss %.3f  g_loss %.3f", stats.d_loss, stats.g_loss);
         progress.update(i + 1, detail);
