@@ -25,7 +25,13 @@ namespace ganvas_cli {
 
 // Every setting of the table, for --help: key, type, allowed values, default, help.
 static std::string settings_help() {
-    std::string out = "settings (--set KEY=VALUE; lists as 128,256,512; reset-only ones fix the networks' shapes):\n";
+    std::string out = "presets (--preset NAME: the seed's config with these changes):\n";
+    for (const std::string& name : ganvas::gan_config_preset_names()) {
+        const std::string changes = ganvas::gan_config_preset_changes(name);
+        out += "  " + name + std::string(name.size() < 9 ? 9 - name.size() : 1, ' ') +
+               ganvas::gan_config_preset_summary(name) + (changes.empty() ? "" : ": " + changes) + "\n";
+    }
+    out += "\nsettings (--set KEY=VALUE; lists as 128,256,512; reset-only ones fix the networks' shapes):\n";
     const ganvas::GanConfig defaults;
     for (const ganvas::Setting& s : ganvas::settings_list()) {
         char line[512];
@@ -46,7 +52,7 @@ void train_options(CLI::App& command, TrainArgs* args) {
         "  eval.csv                 with --eval-every K: FD, modes, KL, confident share, class histogram over steps\n"
         "The config is the preset's, then --config FILE's keys, then each --set in order (or all of it\n"
         "from --recipe FILE); each --change then applies once that many steps are done.\n\n";
-    command.add_option("--preset", args->preset, "training recipe (seed: the user's PyTorch program)")
+    command.add_option("--preset", args->preset, "training recipe: seed (the user's PyTorch program), collapse, unstable, stable (listed below)")
         ->capture_default_str()
         ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
     command.add_option("--steps", args->steps, "training iterations")->capture_default_str()->check(CLI::Range(1LL, 100000000LL));
