@@ -15,6 +15,9 @@
 
 namespace ganvas {
 struct Sequential;
+struct Classifier;
+class Gan;
+struct StepStats;
 }
 
 namespace CLI {
@@ -39,6 +42,7 @@ struct TrainArgs {
     int threads = 0;                     // 0: every core (max_threads())
     long long eval_every = 0;            // --eval-every K: eval.csv every K steps (0: off)
     std::string classifier_path;         // --classifier FILE for it (default: the built one)
+    bool remedy_at_alert = false;        // --remedy-at-alert: the page's diagnosis; apply each alert's remedy
 };
 void train_options(CLI::App& command, TrainArgs* args);
 int train_run(const TrainArgs& args);
@@ -119,7 +123,27 @@ private:
     State* state_ = nullptr;
 };
 
+// `ganvas train --remedy-at-alert` (alert_watch.cpp): the page's live diagnosis every
+// kDiagnosisIntervalSteps steps (eval/alerts.h); the first alert of each kind that offers a remedy
+// has it applied to the running training at that step, and printed.
+class AlertWatch {
+public:
+    AlertWatch();
+    ~AlertWatch();
+    ganvas::Status open(const std::string& classifier_path);  // "" = the built one
+    // After every step: scores and checks the alerts when a point is due; a remedy that the
+    // training refuses is an error.
+    ganvas::Status after_step(ganvas::Gan* gan, const ganvas::StepStats& stats, uint64_t seed);
+
+private:
+    struct State;
+    State* state_ = nullptr;
+};
+
 // [SECTION] Shared
+
+// The classifier at `path` ("" = the one built with Ganvas) and its file hash.
+ganvas::Status cli_load_classifier(const std::string& path, ganvas::Classifier* out, uint64_t* file_hash);
 
 // Parses the command line with `app`: -1 to go on, or the exit code to return now (0 after
 // --help, 2 after a usage error; the help or the error is printed).

@@ -26,8 +26,7 @@ static int fail(const std::string& message) {
     return 1;
 }
 
-// The classifier at `path` ("" = the one built with Ganvas) and its file hash.
-static ganvas::Status load_classifier(const std::string& path, ganvas::Classifier* out, uint64_t* file_hash) {
+ganvas::Status cli_load_classifier(const std::string& path, ganvas::Classifier* out, uint64_t* file_hash) {
     const std::string where = path.empty() ? GANVAS_DEFAULT_CLASSIFIER : path;
     std::vector<uint8_t> bytes;
     ganvas::Status s = ganvas::file_read_all(where, &bytes);
@@ -68,7 +67,7 @@ int eval_run(const EvalArgs& args) {
     if (sources != 1) return cli_usage_error("eval", "needs one of --checkpoint FILE, --generator FILE, --real");
     ganvas::Classifier classifier;
     uint64_t classifier_hash = 0;
-    ganvas::Status s = load_classifier(args.classifier_path, &classifier, &classifier_hash);
+    ganvas::Status s = cli_load_classifier(args.classifier_path, &classifier, &classifier_hash);
     if (!s) return fail(s.message);
     std::vector<uint8_t> bytes;
 
@@ -165,7 +164,7 @@ EvalLog::~EvalLog() { delete state_; }
 ganvas::Status EvalLog::open(const std::string& csv_path, const std::string& classifier_path) {
     auto state = std::make_unique<State>();
     uint64_t hash = 0;
-    ganvas::Status s = load_classifier(classifier_path, &state->classifier, &hash);
+    ganvas::Status s = cli_load_classifier(classifier_path, &state->classifier, &hash);
     if (!s) return s;
     state->scorer = std::make_unique<ganvas::Scorer>(state->classifier);
     state->csv.reset(std::fopen(csv_path.c_str(), "w"));

@@ -25,7 +25,13 @@ namespace ganvas_cli {
 
 // Every setting of the table, for --help: key, type, allowed values, default, help.
 static std::string settings_help() {
-    std::string out = "settings (--set KEY=VALUE; lists as 128,256,512; reset-only ones fix the networks' shapes):\n";
+    std::string out = "presets (--preset NAME: the seed's config with these changes):\n";
+    for (const std::string& name : ganvas::gan_config_preset_names()) {
+        const std::string changes = ganvas::gan_config_preset_changes(name);
+        out += "  " + name + std::string(name.size() < 9 ? 9 - name.size() : 1, ' ') +
+               ganvas::gan_config_preset_summary(name) + (changes.empty() ? "" : ": " + changes) + "\n";
+    }
+    out += "\nsettings (--set KEY=VALUE; lists as 128,256,512; reset-only ones fix the networks' shapes):\n";
     const ganvas::GanConfig defaults;
     for (const ganvas::Setting& s : ganvas::settings_list()) {
         char line[512];
@@ -46,7 +52,7 @@ void train_options(CLI::App& command, TrainArgs* args) {
         "  eval.csv                 with --eval-every K: FD, modes, KL, confident share, class histogram over steps\n"
         "The config is the preset's, then --config FILE's keys, then each --set in order (or all of it\n"
         "from --recipe FILE); each --change then applies once that many steps are done.\n\n";
-    command.add_option("--preset", args->preset, "training recipe (seed: the user's PyTorch program)")
+    command.add_option("--preset", args->preset, "training recipe: seed (the user's PyTorch program), collapse, unstable, stable (listed below)")
         ->capture_default_str()
         ->check(CLI::IsMember(ganvas::gan_config_preset_names()));
     command.add_option("--steps", args->steps, "training iterations")->capture_default_str()->check(CLI::Range(1LL, 100000000LL));
@@ -70,11 +76,14 @@ void train_options(CLI::App& command, TrainArgs* args) {
         ->allow_extra_args(false);
     command.add_option("--threads", args->threads, "threads for the matrix products (default: every core); same bits for any count")
         ->check(CLI::Range(1, ganvas::thread_limit()));
-    CLI::Option* every = command.add_option("--eval-every", args->eval_every,
+    command.add_option("--eval-every", args->eval_every,
         "also write eval.csv: step,fd,modes,kl_uniform,confident,h0..h9 (`ganvas eval` of 2,000 samples) at step 0 and every K steps")
         ->check(CLI::Range(1LL, 100000000LL));
-    command.add_option("--classifier", args->classifier_path, "with --eval-every: the classifier (default: the built one)")
-        ->check(CLI::ExistingFile)->needs(every);
+    command.add_option("--classifier", args->classifier_path, "with --eval-every or --remedy-at-alert: the classifier (default: the built one)")
+        ->check(CLI::ExistingFile);
+    command.add_flag("--remedy-at-alert", args->remedy_at_alert,
+                     "run the page's diagnosis (1,000 samples every 200 steps) and apply each alert's remedy when it "
+                     "is first raised (printed; recorded in the checkpoint's recipe)");
     command.footer(writes + settings_help());
 }
 
@@ -171,9 +180,11 @@ int train_run(const TrainArgs& args) {
     };
     ganvas::Status eval_status = args.eval_every > 0 ? eval_log.open(out_dir + "/eval.csv", args.classifier_path)
                                                      : ganvas::Status::success();
+    AlertWatch watch;
+    if (eval_status && args.remedy_at_alert) eval_status = watch.open(args.classifier_path);
     if (eval_status) eval_status = evaluate(0);
     if (!eval_status) {
-        std::fprintf(stderr, "ganvas train: --eval-every: %s\n", eval_status.message.c_str());
+        std::fprintf(stderr, "ganvas train: %s\n", eval_status.message.c_str());
         return 1;
     }
     Progress progress(steps, stderr_is_terminal());
@@ -188,6 +199,11 @@ int train_run(const TrainArgs& args) {
             return 1;
         }
         evaluate(i + 1);
+        if (args.remedy_at_alert)
+            if (const ganvas::Status s = watch.after_step(gan.get(), stats, uint64_t(seed)); !s) {
+                std::fprintf(stderr, "\nganvas train: --remedy-at-alert: %s\n", s.message.c_str());
+                return 1;
+            }
         char detail[96];
         std::snprintf(detail, sizeof detail, "d_loss %.3f  g_loss %.3f", stats.d_loss, stats.g_loss);
         progress.update(i + 1, detail);

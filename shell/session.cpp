@@ -180,10 +180,29 @@ Status Session::apply(const SessionCommand& command) {
                 return loaded;
             } else if constexpr (std::is_same_v<C, command::ChangeSetting>) {
                 return change_setting(c.key, c.text);
+            } else if constexpr (std::is_same_v<C, command::SetPreset>) {
+                Status set = set_preset(c.name);
+                if (set) cancel_rebuild("choosing a preset");
+                return set;
             }
             return Status::success();
         },
         command);
+}
+
+Status Session::set_preset(const std::string& name) {
+    GanConfig preset;
+    if (!gan_config_preset(name, &preset)) {
+        show_message("There is no preset '" + name + "'.", true);
+        return Status::failure("There is no preset '" + name + "'.");
+    }
+    if (Status valid = gan_config_validate(preset); !valid) return Status::failure("Preset '" + name + "': " + valid.message);
+    config_.preset = name;
+    config_.sets.clear();
+    gan_config_ = preset;
+    reset();
+    show_message("Preset '" + name + "': " + gan_config_preset_summary(name) + ".", false);
+    return Status::success();
 }
 
 Status Session::change_setting(const std::string& key, const std::string& text) {
@@ -355,6 +374,7 @@ SessionStatus Session::status() const {
     SessionStatus s;
     s.step = gan_ ? step_ : 0;
     s.epoch = gan_ ? epoch_ : 0;
+    s.preset = config_.preset;
     s.last = last_;
     s.threads = threads();
     s.max_threads = max_threads();

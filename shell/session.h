@@ -154,6 +154,9 @@ struct LoadGenerator {             // a generator file (io/generator_file.h): an
 struct ChangeSetting {             // a live setting from the next iteration on (Gan::change_setting:
     std::string key, text;         // recorded in the recipe, so links and checkpoints replay it);
 };                                 // a begun iteration is finished first; reset-only keys refused
+struct SetPreset {                 // the preset picker: the session's preset (gan_config_preset)
+    std::string name;              // becomes `name` (its --set changes dropped) and a Reset builds
+};                                 // a fresh model of it, paused at step 0; unknown names refused
 
 }  // namespace command
 
@@ -161,7 +164,7 @@ using SessionCommand = std::variant<command::Start, command::Pause, command::Res
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
                                     command::RefreshSamples, command::ShowMessage, command::SelectSample,
                                     command::SetDigit, command::OpenLink, command::LoadGenerator,
-                                    command::ChangeSetting>;
+                                    command::ChangeSetting, command::SetPreset>;
 
 // [SECTION] Status
 
@@ -195,6 +198,7 @@ struct SessionStatus {
     std::string message;
     bool message_is_error = false;
     bool explore_only = false;    // the model is a generator file's G: it cannot train
+    std::string preset;           // the session's preset (SessionConfig::preset, SetPreset)
     RebuildStatus rebuild;
     DigitStatus digit;
 };
@@ -315,6 +319,7 @@ private:
     Status open_link(const std::string& text);
     Status load_generator(const std::vector<uint8_t>& bytes);
     Status change_setting(const std::string& key, const std::string& text);
+    Status set_preset(const std::string& name);
     void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
     void refuse_link(std::string message);
 

@@ -321,6 +321,34 @@ TEST_CASE("Settings given at start (--set) shape the session's model; a bad one 
     CHECK_THAT(refused.status().error, Catch::Contains("batch_size"));
 }
 
+TEST_CASE("The preset picker (SetPreset) resets to a fresh model of the preset; an unknown one is refused",
+          "[session][settings]") {
+    SessionConfig c = test_config();
+    c.sets = {"adam_g.lr=0.001"};
+    Session session(c);
+    REQUIRE(session.ready());
+    REQUIRE(session.apply(command::Step{3}).ok);
+    const std::vector<std::string> names = gan_config_preset_names();
+    REQUIRE(names.size() >= 4);  // seed, collapse, unstable, stable
+    for (const std::string& name : names) {
+        INFO(name);
+        REQUIRE(session.apply(command::SetPreset{name}).ok);
+        GanConfig expected;
+        REQUIRE(gan_config_preset(name, &expected));
+        CHECK(gan_config_to_json(session.gan_config()) == gan_config_to_json(expected));  // the --set is gone
+        CHECK(session.status().step == 0);
+        CHECK(session.status().preset == name);
+        CHECK(session.preset_label() == name);
+        CHECK_FALSE(session.running());
+    }
+    const std::string json_before = gan_config_to_json(session.gan_config());
+    const Status refused = session.apply(command::SetPreset{"no-such-preset"});
+    CHECK_FALSE(refused.ok);
+    CHECK_THAT(refused.message, Catch::Contains("no-such-preset"));
+    CHECK(gan_config_to_json(session.gan_config()) == json_before);
+    CHECK(session.status().preset == names.back());
+}
+
 // [SECTION] The digit and share links (session_link.cpp)
 
 namespace {

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 
 #include "gan/gan.h"
+#include "gan/settings.h"
 #include "test_support.h"
 
 using namespace ganvas;
@@ -35,6 +37,27 @@ TEST_CASE("Absurd configs are refused with a reason", "[gan]") {
     CHECK_FALSE(gan_config_validate(c).ok);
     GanConfig unknown;
     CHECK_FALSE(gan_config_preset("no-such-preset", &unknown));
+}
+
+TEST_CASE("Every preset is the seed with its one line of changes, and valid", "[gan][settings]") {
+    const std::vector<std::string> names = gan_config_preset_names();
+    REQUIRE(!names.empty());
+    CHECK(names.front() == "seed");
+    CHECK(gan_config_preset_changes("seed").empty());
+    for (const std::string& name : names) {
+        INFO(name);
+        GanConfig preset;
+        REQUIRE(gan_config_preset(name, &preset));  // each change parses (settings_set_assignment)
+        CHECK(gan_config_validate(preset).ok);
+        CHECK_FALSE(gan_config_preset_summary(name).empty());
+        GanConfig by_hand = seed_config();  // the line's changes onto the seed, nothing else
+        std::istringstream words(gan_config_preset_changes(name));
+        std::string assignment;
+        while (words >> assignment) REQUIRE(settings_set_assignment(&by_hand, assignment).ok);
+        CHECK(gan_config_to_json(by_hand) == gan_config_to_json(preset));
+        if (name != "seed") CHECK(gan_config_to_json(preset) != gan_config_to_json(seed_config()));
+    }
+    CHECK(gan_config_preset_changes("no-such-preset").empty());
 }
 
 TEST_CASE("200 training steps on MNIST keep losses finite and samples varied", "[gan][training]") {

@@ -31,9 +31,14 @@ struct GanConfig {
     float ema_decay = 0.0f;         // decay of the EMA of G's weights that samples come from; 0 = off
 };
 
-// Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.
+// Named presets (config.cpp, one line each): "seed" is the user's PyTorch program. Returns false
+// for an unknown name.
 bool gan_config_preset(const std::string& name, GanConfig* out);
-std::vector<std::string> gan_config_preset_names();
+std::vector<std::string> gan_config_preset_names();  // "seed" first
+// What a preset changes from the seed ("adam_g.lr=0.001 ..."; "" for the seed or an unknown name),
+// and one line for people.
+std::string gan_config_preset_changes(const std::string& name);
+std::string gan_config_preset_summary(const std::string& name);
 
 // Derived from the settings table (gan/settings.h, implemented in settings.cpp):
 // Rejects settings the core cannot train with, with the setting's key and a reason.

@@ -30,6 +30,28 @@ void status_line(const SessionStatus& s) {
     }
 }
 
+// The preset picker: choosing one is a Reset to a fresh model of it (command::SetPreset).
+void preset_picker(const UiState& state, UiOutput* out) {
+    ImGui::SameLine();
+    const std::string& current = state.status.preset;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    ImGui::BeginDisabled(state.status.running);
+    if (ImGui::BeginCombo("##preset", current.c_str())) {
+        for (const std::string& name : gan_config_preset_names()) {
+            if (ImGui::Selectable(name.c_str(), name == current)) out->commands.push_back(command::SetPreset{name});
+            if (ImGui::IsItemHovered()) {
+                const std::string changes = gan_config_preset_changes(name);
+                ImGui::SetTooltip("%s%s%s", gan_config_preset_summary(name).c_str(), changes.empty() ? "" : "\n",
+                                  changes.c_str());
+            }
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("Preset: choosing one resets to a fresh model of it (same seed).");
+}
+
 }  // namespace
 
 void ui_training_window(const UiState& state, UiOutput* out) {
@@ -48,6 +70,7 @@ void ui_training_window(const UiState& state, UiOutput* out) {
     ImGui::BeginDisabled(!has_model);
     if (ImGui::Button("Reset")) out->commands.push_back(command::Reset{});
     ImGui::EndDisabled();
+    preset_picker(state, out);
 
     ImGui::BeginDisabled(!has_model || !state.can_save_file);
     if (ImGui::Button("Save checkpoint")) out->save_checkpoint_file = true;
