@@ -25,6 +25,8 @@ struct GanConfig {
     float gp_lambda = 10.0f;  // wgan-gp: weight of the gradient penalty on interpolates
     float r1_gamma = 0.0f;    // weight of the R1 penalty on real data, gamma/2 mean |grad D|^2; 0 = off
     float real_label = 1.0f;  // D's target for real samples: one-sided label smoothing below 1 (1 = off)
+    bool spectral_norm = false;     // D's Linear layers spectrally normalised (layers/spectral_linear.cpp)
+    bool minibatch_stddev = false;  // ProGAN's batch-stddev feature into D's last Linear (gan/networks.cpp)
 };
 
 // Named presets. "seed" is the user's PyTorch program. Returns false for an unknown name.

@@ -10,6 +10,9 @@
 //                             shuffles; kInit: the initial weights (G's, then D's)
 //   per D step, keyed by step  kPenalty: WGAN-GP's interpolation weights (gan/penalty.h);
 //                             drawn only when the penalty is on, never from a Gan's streams
+//   spectral_norm's u, v      kSpectral: the initial weight_u, weight_v of D's layers, in layer
+//                             order, u then v each (discriminator_init_spectral, gan/networks.h);
+//                             drawn only when spectral_norm is on, so kInit's draws are unchanged
 //   z of (seed, index)        sample_z(): one independent draw per index, from kSampleZ
 //   the page's real digits    kRealDigits: which real digits the page shows beside the samples
 #pragma once
@@ -25,6 +28,7 @@ constexpr uint64_t kNoise = 1;
 constexpr uint64_t kData = 2;
 constexpr uint64_t kInit = 3;
 constexpr uint64_t kPenalty = 4;
+constexpr uint64_t kSpectral = 5;
 constexpr uint64_t kSampleZ = 100;
 constexpr uint64_t kRealDigits = 102;
 }  // namespace streams
