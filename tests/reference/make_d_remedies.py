@@ -52,6 +52,10 @@ D = the seed's D without its Sigmoid, weights derived as make_reference.py's fre
                                    AND minibatch_stddev on, data of make_reference.py
   train_both.final.{generator,discriminator}.<name>.*   summary of every tensor after them
                                    (D's includes weight_u, weight_v)
+  train_sn_gp.d_loss, .g_loss, .g_scale, .final.*   the same for make_remedies.py's train_gp (wgan-gp,
+                                   lambda 10, R1 gamma 2, its eps) with spectral_norm on: four power
+                                   iterations per step (D(real), D(fake), D(x_hat), D(G(z))); R1 from
+                                   the graph of D(real), so with that forward's u, v, as Ganvas does
 """
 import os
 import sys
@@ -62,7 +66,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_reference import draw_inputs, f32, fresh_networks, summarise, summarise_module  # noqa: E402
-from make_remedies import d_logits, input_gradient, r1_penalty, wgan_gp_penalty  # noqa: E402
+from make_remedies import d_logits, penalty_eps, r1_penalty, wgan_gp_penalty  # noqa: E402
 from seed_gan import Generator, Rng, derive_weights, seed_iteration, seed_optimizers, write_reference  # noqa: E402
 
 SPECTRAL_STREAM = 5  # core/gan/streams.h streams::kSpectral
@@ -252,11 +256,46 @@ def training_reference(out, iterations):
     summarise_module(out, "train_both.final.discriminator", d)
 
 
+def sn_gp_iteration(g, d, opt_g, opt_d, real, z_d, z_g, step, lam, gamma):
+    """make_remedies.py's gp_iteration on the SN D, with R1 taken from the forward on the real
+    batch (its u, v) as Ganvas' r1_penalty does, not from a fourth forward."""
+    net = d_logits(d)
+    opt_d.zero_grad()
+    fake = g(z_d).detach()
+    x = real.clone().requires_grad_(True)
+    real_logits = net(x)  # power iteration 1
+    loss = net(fake).mean() - real_logits.mean()  # 2
+    gp, _, _ = wgan_gp_penalty(net, real, fake, penalty_eps(0, step, 0, real.shape[0]), lam)  # 3
+    (grad,) = torch.autograd.grad(real_logits.sum(), x, create_graph=True)
+    d_loss = loss + gp + gamma / 2 * (grad ** 2).sum(dim=1).mean()
+    d_loss.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    scores = net(g(z_g))  # 4
+    g_loss = -scores.mean()
+    g_loss.backward()
+    opt_g.step()
+    return float(d_loss), float(g_loss), float(scores.abs().mean())
+
+
+def training_gp_reference(out, iterations):
+    g, d = fresh_networks()
+    apply_spectral_norm(d)
+    opt_g, opt_d = seed_optimizers(g, d)
+    losses = [sn_gp_iteration(g, d, opt_g, opt_d, real, z_d, z_g, k, 10.0, 2.0)
+              for k, (real, z_d, z_g) in enumerate(iterations[:3])]
+    for j, name in enumerate(("d_loss", "g_loss", "g_scale")):
+        out.append(("train_sn_gp." + name, np.array([l[j] for l in losses], dtype=np.float64)))
+    summarise_module(out, "train_sn_gp.final.generator", g)
+    summarise_module(out, "train_sn_gp.final.discriminator", d)
+
+
 def build(out):
     _, x, _, iterations = draw_inputs()
     spectral_reference(out, x, iterations[0][0])
     mbstd_reference(out, x)
     training_reference(out, iterations)
+    training_gp_reference(out, iterations)
 
 
 if __name__ == "__main__":
