@@ -7,6 +7,7 @@
 // Backward: d_in = d_out[:, :F] + (sum_n d_out[n, F]) (x_nf - mean_f) / (N F std_f)
 // (the mean's own derivative cancels: sum_n (x_nf - mean_f) = 0). Its Jacobian depends on the
 // input, so it has no double backward: a gradient penalty refuses it (gan/settings.cpp).
+// Checked against PyTorch: tests/test_d_remedies_reference.cpp (tests/reference/make_d_remedies.py).
 #include <cassert>
 #include <cmath>
 

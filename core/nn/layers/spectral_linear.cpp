@@ -14,6 +14,9 @@
 // init_default draws weight_orig and bias as Linear does (the same draws, so SN does not change
 // the initial weights) and sets u, v to a unit placeholder; the Gan draws the real initial u, v
 // from their own stream (spectral_linear_init_vectors, gan/streams.h kSpectral).
+// Every forward in Train mode iterates: with WGAN-GP an iteration runs four (D(real), D(fake), D(x_hat),
+// then the G step's D(G(z))); R1 reuses D(real)'s forward, so its u, v. Checked against PyTorch,
+// double backward included: tests/test_d_remedies_reference.cpp (tests/reference/make_d_remedies.py).
 #include <algorithm>
 #include <cassert>
 #include <cmath>
