@@ -81,6 +81,8 @@ inline void randomise(const Setting& s, Rng& rng, GanConfig* c) {
 inline GanConfig random_config(Rng& rng) {
     GanConfig c;
     for (const Setting& s : settings_list()) randomise(s, rng, &c);
+    // The one refused combination: a gradient penalty with minibatch_stddev (no double backward).
+    if (!ganvas::gan_config_validate(c).ok) c.minibatch_stddev = false;
     return c;
 }
 

@@ -79,15 +79,17 @@ inline const ReferenceFile& reference() {
 
 constexpr uint64_t kWeightSeed = 1234, kWeightStream = 77, kInputSeed = 1234, kInputStream = 78;
 
-// Fills every Linear and BatchNorm1d tensor of net in state_dict order from rng: Linear weight,
+// Fills every Linear (or SpectralLinear: weight_orig) and BatchNorm1d tensor of net in state_dict order from rng: Linear weight,
 // then bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BatchNorm weight ~ U(0.5, 1.5), bias ~
 // U(-0.5, 0.5); running mean 0, running var 1, num_batches_tracked 0.
 inline void derive_weights(ganvas::Sequential& net, ganvas::Rng& rng) {
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const ganvas::LayerSpec& spec = net.layers[i].spec;
-        if (spec.kind == ganvas::LayerKind::Linear) {
+        if (spec.kind == ganvas::LayerKind::Linear || spec.kind == ganvas::LayerKind::SpectralLinear) {
+            // A SpectralLinear's trained weight is weight_orig (make_d_remedies.py derives, then wraps).
+            const char* weight = spec.kind == ganvas::LayerKind::Linear ? "weight" : "weight_orig";
             const float bound = 1.0f / std::sqrt(static_cast<float>(spec.in.size()));
-            rng.fill_uniform(net.values(i, "weight"), size_t(spec.out.size() * spec.in.size()), -bound, bound);
+            rng.fill_uniform(net.values(i, weight), size_t(spec.out.size() * spec.in.size()), -bound, bound);
             rng.fill_uniform(net.values(i, "bias"), size_t(spec.out.size()), -bound, bound);
         } else if (spec.kind == ganvas::LayerKind::BatchNorm1d) {
             const size_t f = size_t(spec.out.size());
@@ -117,6 +119,32 @@ inline ganvas::Matrix draw_images(ganvas::Rng& rng, int rows) {
     ganvas::Matrix m(rows, 784);
     rng.fill_uniform(m.data(), size_t(m.size()), -1.0f, 1.0f);
     return m;
+}
+
+// The inputs of make_reference.py's draw_inputs(), in the same order from Rng(1234, 78), batch 8:
+// z0..z3, x, z_g, then (real, z_d, z_g) for each of ten training iterations.
+constexpr int kReferenceBatch = 8;
+struct ReferenceInputs {
+    std::vector<ganvas::Matrix> z;  // z0..z3
+    ganvas::Matrix x, z_g;
+    std::vector<ganvas::Matrix> real, z_d_iter, z_g_iter;  // ten iterations
+};
+
+inline const ReferenceInputs& reference_inputs() {
+    static const ReferenceInputs in = [] {
+        ReferenceInputs v;
+        ganvas::Rng rng(kInputSeed, kInputStream);
+        for (int i = 0; i < 4; ++i) v.z.push_back(draw_normal(rng, kReferenceBatch, 100));
+        v.x = draw_images(rng, kReferenceBatch);
+        v.z_g = draw_normal(rng, kReferenceBatch, 100);
+        for (int k = 0; k < 10; ++k) {
+            v.real.push_back(draw_images(rng, kReferenceBatch));
+            v.z_d_iter.push_back(draw_normal(rng, kReferenceBatch, 100));
+            v.z_g_iter.push_back(draw_normal(rng, kReferenceBatch, 100));
+        }
+        return v;
+    }();
+    return in;
 }
 
 // [SECTION] Comparisons

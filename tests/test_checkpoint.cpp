@@ -242,6 +242,42 @@ TEST_CASE("The seed's checkpoint has PyTorch's state_dict names, shapes and dtyp
     CHECK(*file.metadata_value("format_version") == "1");
 }
 
+TEST_CASE("spectral_norm and minibatch_stddev: weight_orig, weight_u, weight_v are saved, and a resumed run joins exactly",
+          "[checkpoint][spectral][mbstd]") {
+    GanConfig c = tiny_config();
+    c.spectral_norm = true;
+    c.minibatch_stddev = true;
+    Gan original(c, 11);
+    for (int i = 0; i < 7; ++i) original.train_step(tiny_data());  // u, v moved by 21 power iterations
+    const std::vector<uint8_t> bytes = checkpoint_serialize(original);
+    SafetensorsFile file;
+    REQUIRE(safetensors_parse(bytes.data(), bytes.size(), &file).ok);
+    // PyTorch's spectral_norm names; the stddev layer (model.4) has no tensors, the last Linear is model.5.
+    CHECK(file.find("discriminator.model.0.weight_orig")->shape == std::vector<int64_t>{8, 784});
+    CHECK(file.find("discriminator.model.0.weight_u")->shape == std::vector<int64_t>{8});
+    CHECK(file.find("discriminator.model.0.weight_v")->shape == std::vector<int64_t>{784});
+    CHECK(file.find("discriminator.model.5.weight_orig")->shape == std::vector<int64_t>{1, 5});
+    CHECK(file.find("discriminator.model.0.weight") == nullptr);
+    CHECK(file.find("discriminator.model.4.weight_orig") == nullptr);
+    CHECK(file.find("optimizer.discriminator.model.0.weight_orig.exp_avg"));
+    CHECK(file.find("optimizer.discriminator.model.0.weight_u.exp_avg") == nullptr);  // buffers: not trained
+
+    std::unique_ptr<Gan> loaded;
+    const Status s = checkpoint_load_new(bytes.data(), bytes.size(), &loaded);
+    INFO(s.message);
+    REQUIRE(s.ok);
+    CHECK(loaded->config().spectral_norm);
+    CHECK(loaded->config().minibatch_stddev);
+    require_same_state(original, *loaded);
+    for (int i = 0; i < 6; ++i) {
+        const StepStats a = original.train_step(tiny_data());
+        const StepStats b = loaded->train_step(tiny_data());
+        CHECK(a.d_loss == b.d_loss);
+        CHECK(a.g_loss == b.g_loss);
+    }
+    require_same_state(original, *loaded);
+}
+
 TEST_CASE("Without optimizer and trainer state a checkpoint loads fresh Adam and the seed's streams", "[checkpoint]") {
     Editable e(trained_checkpoint(3, 21));
     e.remove_prefix("optimizer.");

@@ -137,6 +137,49 @@ TEST_CASE("Instance noise and the EMA of G: the same bits on 1 and 2 threads, na
     }
 }
 
+// The two D remedies: a run with spectral_norm and minibatch_stddev on, and spectral_norm under
+// both gradient penalties (its double backward), each pinned like the runs above (native = wasm),
+// with a resumed run joining the first exactly (u, v, weight_orig come back from the checkpoint).
+TEST_CASE("spectral_norm and minibatch_stddev, and spectral_norm with wgan-gp + R1: the same bits everywhere, resumed too",
+          "[determinism][spectral][mbstd]") {
+    struct Case {
+        const char* what;
+        std::vector<std::pair<const char*, const char*>> settings;
+        const char* content_hash;
+        const char* tensor_hash;
+    };
+    const Case cases[] = {
+        {"spectral_norm + minibatch_stddev", {{"spectral_norm", "true"}, {"minibatch_stddev", "true"}}, "2a52b07f1a2668b4", "21b6a1fd38732433"},
+        {"spectral_norm + wgan-gp + r1_gamma 1", {{"spectral_norm", "true"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
+         "7fdc9f570cb7e612", "176c0b6c96119687"},
+    };
+    for (const Case& k : cases) {
+        GanConfig c = seed_config();
+        for (const auto& kv : k.settings) REQUIRE(settings_set_text(&c, kv.first, kv.second).ok);
+        REQUIRE(gan_config_validate(c).ok);
+        Gan a(c, 1), b(c, 1);
+        std::unique_ptr<Gan> resumed;
+        for (int i = 0; i < 6; ++i) {
+            a.train_step(mnist());
+            b.train_step(mnist());
+            if (i == 2) {
+                const std::vector<uint8_t> at3 = checkpoint_serialize(a);
+                REQUIRE(checkpoint_load_new(at3.data(), at3.size(), &resumed).ok);
+            } else if (i > 2) {
+                resumed->train_step(mnist());
+            }
+        }
+        const std::vector<uint8_t> ca = checkpoint_serialize(a);
+        std::printf("[determinism] %s, seed 1, 6 steps: checkpoint content hash %s, tensor bytes %s\n", k.what,
+                    hash_of(ca).c_str(), tensor_bytes_hash(ca).c_str());
+        INFO(k.what);
+        CHECK(ca == checkpoint_serialize(b));
+        CHECK(ca == checkpoint_serialize(*resumed));
+        CHECK(hash_of(ca) == k.content_hash);
+        CHECK(tensor_bytes_hash(ca) == k.tensor_hash);
+    }
+}
+
 TEST_CASE("Step 0 is identical in every build: initial weights, streams and the checkpoint writer", "[determinism]") {
     const std::vector<uint8_t> c = checkpoint_serialize(Gan(seed_config(), 1));
     std::printf("[determinism] step 0: checkpoint content hash %s, tensor bytes %s\n", hash_of(c).c_str(), tensor_bytes_hash(c).c_str());

@@ -16,6 +16,7 @@
 
 #include "io/checkpoint.h"
 #include "gan/gan.h"
+#include "gan/settings.h"
 #include "nn/gemm.h"
 #include "base/parallel.h"
 #include "test_support.h"
@@ -193,4 +194,26 @@ TEST_CASE("Twenty training steps on 2 threads give the checkpoint of 1 thread", 
     for (int i = 0; i < 20; ++i) two.train_step(ganvas_test::mnist());
     std::printf("[parallel] %d hardware threads; trained on %d\n", max_threads(), threads());
     CHECK(checkpoint_serialize(one) == checkpoint_serialize(two));
+}
+
+TEST_CASE("spectral_norm, minibatch_stddev and spectral_norm under the penalties: 2 threads give 1 thread's bits",
+          "[parallel][determinism][spectral][mbstd]") {
+    OneThreadAfter restore;
+    const std::vector<std::vector<std::pair<const char*, const char*>>> cases = {
+        {{"spectral_norm", "true"}, {"minibatch_stddev", "true"}},
+        {{"spectral_norm", "true"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
+    };
+    for (const auto& settings : cases) {
+        GanConfig c = ganvas_test::seed_config();
+        for (const auto& kv : settings) REQUIRE(settings_set_text(&c, kv.first, kv.second).ok);
+        std::vector<uint8_t> checkpoints[2];
+        for (int t = 1; t <= 2; ++t) {
+            set_threads(t);
+            Gan gan(c, 1);
+            for (int i = 0; i < 6; ++i) gan.train_step(ganvas_test::mnist());
+            checkpoints[t - 1] = checkpoint_serialize(gan);
+        }
+        INFO(settings.front().first << " with " << settings.back().first << ", trained on " << threads() << " threads");
+        CHECK(checkpoints[0] == checkpoints[1]);
+    }
 }

@@ -43,29 +43,8 @@ GanConfig seed_config_batch8() {
     return c;
 }
 
-// The inputs of make_reference.py's draw_inputs(), in the same order from Rng(1234, 78).
-struct Inputs {
-    std::vector<Matrix> z;  // z0..z3
-    Matrix x, z_g;
-    std::vector<Matrix> real, z_d_iter, z_g_iter;  // ten iterations
-};
-
-const Inputs& inputs() {
-    static const Inputs in = [] {
-        Inputs v;
-        Rng rng(kInputSeed, kInputStream);
-        for (int i = 0; i < 4; ++i) v.z.push_back(draw_normal(rng, kBatch, 100));
-        v.x = draw_images(rng, kBatch);
-        v.z_g = draw_normal(rng, kBatch, 100);
-        for (int k = 0; k < 10; ++k) {
-            v.real.push_back(draw_images(rng, kBatch));
-            v.z_d_iter.push_back(draw_normal(rng, kBatch, 100));
-            v.z_g_iter.push_back(draw_normal(rng, kBatch, 100));
-        }
-        return v;
-    }();
-    return in;
-}
+using Inputs = ReferenceInputs;
+const Inputs& inputs() { return reference_inputs(); }
 
 struct Networks {
     Sequential g, d;

@@ -83,28 +83,7 @@ GanConfig seed_config_batch8() {
     return c;
 }
 
-// make_reference.py's draw_inputs(): z0..z3, x, z_g, then (real, z_d, z_g) per iteration.
-struct Inputs {
-    Matrix x;
-    std::vector<Matrix> real, z_d, z_g;
-};
-
-const Inputs& inputs() {
-    static const Inputs in = [] {
-        Inputs v;
-        Rng rng(kInputSeed, kInputStream);
-        for (int i = 0; i < 4; ++i) draw_normal(rng, kBatch, 100);
-        v.x = draw_images(rng, kBatch);
-        draw_normal(rng, kBatch, 100);
-        for (int k = 0; k < 10; ++k) {
-            v.real.push_back(draw_images(rng, kBatch));
-            v.z_d.push_back(draw_normal(rng, kBatch, 100));
-            v.z_g.push_back(draw_normal(rng, kBatch, 100));
-        }
-        return v;
-    }();
-    return in;
-}
+const ReferenceInputs& inputs() { return reference_inputs(); }
 
 // The seed's D with derived weights (G is derived first, from the same stream).
 Sequential derived_discriminator() {
@@ -128,7 +107,7 @@ void check_penalty_grads(const std::string& prefix, const Sequential& d) {
 TEST_CASE("The WGAN-GP penalty: interpolates, D's input gradient, the value and every D weight's gradient",
           "[reference][penalty]") {
     const ReferenceFile& ref = remedies();
-    const Inputs& in = inputs();
+    const ReferenceInputs& in = inputs();
     Sequential d = derived_discriminator();
     REQUIRE(sequential_has_double_backward(discriminator_layers(seed_config_batch8())));
     Rng rng(1234, 80);
@@ -148,7 +127,7 @@ TEST_CASE("The WGAN-GP penalty: interpolates, D's input gradient, the value and 
 
 TEST_CASE("The R1 penalty on real data: the value and every D weight's gradient", "[reference][penalty]") {
     const ReferenceFile& ref = remedies();
-    const Inputs& in = inputs();
+    const ReferenceInputs& in = inputs();
     Sequential d = derived_discriminator();
     SequentialCache forward;
     sequential_forward(d, forward, const_view_of(in.x), BatchNormMode::Train);
@@ -161,7 +140,7 @@ TEST_CASE("The R1 penalty on real data: the value and every D weight's gradient"
 
 TEST_CASE("Three iterations of wgan-gp with R1: losses and final weights", "[reference][penalty][training]") {
     const ReferenceFile& ref = remedies();
-    const Inputs& in = inputs();
+    const ReferenceInputs& in = inputs();
     GanConfig c = seed_config_batch8();
     REQUIRE(settings_set_text(&c, "objective", "wgan-gp").ok);
     REQUIRE(settings_set_text(&c, "r1_gamma", "2").ok);
@@ -172,7 +151,7 @@ TEST_CASE("Three iterations of wgan-gp with R1: losses and final weights", "[ref
                               g_scale = ref.f64("train_gp.g_scale");
     REQUIRE(d_loss.size() == 3);
     for (size_t k = 0; k < 3; ++k) {
-        const StepStats s = gan.train_step_with(const_view_of(in.real[k]), const_view_of(in.z_d[k]), const_view_of(in.z_g[k]));
+        const StepStats s = gan.train_step_with(const_view_of(in.real[k]), const_view_of(in.z_d_iter[k]), const_view_of(in.z_g_iter[k]));
         CHECK(s.d_penalty > 0);
         check_scalar("train_gp.d_loss[" + std::to_string(k) + "]", s.d_loss, d_loss[k], kPenaltyRel);
         // -mean D(G(z)) is a mean of scores of both signs: floor rel x mean |D(G(z))|. From the

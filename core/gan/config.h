@@ -29,6 +29,8 @@ struct GanConfig {
     float instance_noise = 0.0f;    // sigma of N(0, sigma^2) on D's inputs at the anneal's start; 0 = off
     int instance_noise_steps = 0;   // iterations of the linear anneal to 0 (0 = constant sigma)
     float ema_decay = 0.0f;         // decay of the EMA of G's weights that samples come from; 0 = off
+    bool spectral_norm = false;     // D's Linear layers spectrally normalised (layers/spectral_linear.cpp)
+    bool minibatch_stddev = false;  // ProGAN's batch-stddev feature into D's last Linear (gan/networks.cpp)
 };
 
 // Named presets (config.cpp, one line each): "seed" is the user's PyTorch program. Returns false

@@ -40,6 +40,7 @@ Gan::Gan(const Recipe& recipe)
     Rng init_rng(seed_, streams::kInit);
     sequential_init_default(g_, init_rng);
     sequential_init_default(d_, init_rng);
+    if (config_.spectral_norm) discriminator_init_spectral(d_, seed_);
     adam_g_.reset(g_.params.size());
     adam_d_.reset(d_.params.size());
     sync_ema();

@@ -128,6 +128,16 @@ std::vector<Setting> make_table() {
     remedy(float_setting("ema_decay", kLive, 0.0f, false, 0.9999f, false, "the EMA decay must be in [0, 0.9999]",
                          "decay of the moving average of G's weights that samples come from (0 = off; 0.999 is usual)",
                          [](GanConfig& c) { return &c.ema_decay; }));
+    // Remedies that change D's layers: reset-only (tensor names and shapes).
+    const auto d_layers = [&remedy](const char* key, const char* help, bool* (*member)(GanConfig&)) {
+        Setting s = entry(key, SettingType::Bool, kReset, 0, 1, "must be true or false", help);
+        s.bool_member = member;
+        remedy(std::move(s));
+    };
+    d_layers("spectral_norm", "spectral normalisation of every Linear of D (PyTorch's spectral_norm, one power iteration)",
+             [](GanConfig& c) { return &c.spectral_norm; });
+    d_layers("minibatch_stddev", "ProGAN's minibatch stddev: the batch's mean feature std as one more input of D's last Linear",
+             [](GanConfig& c) { return &c.minibatch_stddev; });
     return t;
 }
 
@@ -306,8 +316,9 @@ Status gan_config_validate(const GanConfig& config) {
     const bool gradient_penalty = (objective->gradient_penalty && config.gp_lambda > 0) || config.r1_gamma > 0;
     if (gradient_penalty && !sequential_has_double_backward(discriminator_layers(config)))
         return Status::failure(std::string(config.r1_gamma > 0 ? "'r1_gamma'" : "'objective' = \"wgan-gp\"") +
+                               (config.minibatch_stddev ? " with 'minibatch_stddev'" : "") +
                                ": a gradient penalty needs a discriminator whose every layer has a double backward "
-                               "(Linear, LeakyReLU); turn the penalty off or the other layers");
+                               "(Linear, SpectralLinear, LeakyReLU); turn the penalty off or the other layers");
     return Status::success();
 }
 

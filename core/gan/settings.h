@@ -27,7 +27,7 @@
 //          step each iteration; changing them keeps weights, Adam state and streams.
 //   Reset  latent_dim, g_hidden, d_hidden, image_pixels (tensor shapes), batch_size (the step
 //          buffers and the data sampler's order are sized by it), leaky_slope (stored in the
-//          networks' layer specs when they are built).
+//          networks' layer specs when they are built), spectral_norm, minibatch_stddev (D's layers).
 #pragma once
 
 #include <string>

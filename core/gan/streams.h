@@ -12,6 +12,9 @@
 //                             drawn only when the penalty is on, never from a Gan's streams
 //   per D and G step, by step  kInstanceNoise: instance noise on D's inputs
 //                             (gan/remedies_noise_ema.h); drawn only when it is on, likewise
+//   spectral_norm's u, v      kSpectral: the initial weight_u, weight_v of D's layers, in layer
+//                             order, u then v each (discriminator_init_spectral, gan/networks.h);
+//                             drawn only when spectral_norm is on, so kInit's draws are unchanged
 //   z of (seed, index)        sample_z(): one independent draw per index, from kSampleZ
 //   the page's real digits    kRealDigits: which real digits the page shows beside the samples
 #pragma once
@@ -27,6 +30,7 @@ constexpr uint64_t kNoise = 1;
 constexpr uint64_t kData = 2;
 constexpr uint64_t kInit = 3;
 constexpr uint64_t kPenalty = 4;
+constexpr uint64_t kSpectral = 5;
 constexpr uint64_t kInstanceNoise = 6;
 constexpr uint64_t kSampleZ = 100;
 constexpr uint64_t kRealDigits = 102;

@@ -84,6 +84,7 @@ void sequential_input_gradient_backward(Sequential& net, const SequentialCache& 
         a.u_out = arena + next;
         a.params = net.params.data() + layer.param_offset;
         a.grads = net.grads.data() + layer.param_offset;
+        a.cache = forward.arena.data() + forward.cache_at[size_t(i)];
         layer.spec.kind->double_backward(a);
         u_in = a.u_out;
         next = next == ig.u_a ? ig.u_b : ig.u_a;

@@ -1,7 +1,7 @@
 // layers.h - the math of the layer kinds as explicit forward/backward pairs (llm.c style).
 //
 // Each pair is defined in its kind's file under layers/ (linear.cpp, leaky_relu.cpp, tanh.cpp,
-// sigmoid.cpp, batchnorm1d.cpp), next to the record that wires it into a network
+// sigmoid.cpp, batchnorm1d.cpp, spectral_linear.cpp, minibatch_stddev.cpp), next to the record that wires it into a network
 // (layers/layer.h). Networks call the records; tests call these directly.
 //
 // Shapes: N = batch, I = in features, O = out features. Activations are row-major (N, F).
@@ -55,5 +55,24 @@ void batchnorm_update_running(float* running_mean, float* running_var, const flo
                               const float* batch_var_biased, int features, int batch, float momentum);
 void batchnorm_backward(MatrixView d_in, float* d_gamma, float* d_beta, ConstMatrixView d_out,
                         ConstMatrixView x_hat, const float* inv_std, const float* gamma);
+
+// Spectral normalisation of weight (O, I), torch.nn.utils.spectral_norm with dim 0 and eps 1e-12
+// (layers/spectral_linear.cpp). With power_iteration: v = normalize(W^T u), u = normalize(W v),
+// in place. Then t(O) = W v, sigma = u . t and w_sn = weight / sigma; returns sigma.
+float spectral_normalize(float* w_sn, float* u, float* v, float* t, const float* weight, int out, int in,
+                         bool power_iteration);
+// d_weight(O, I) += G / sigma - (<G, W_sn> / sigma) u v^T: the gradient through W_sn = W / sigma
+// with u, v held fixed, for G = dL/dW_sn.
+void spectral_weight_grad(float* d_weight, const float* g, const float* w_sn, const float* u, const float* v,
+                          float sigma, int out, int in);
+// PyTorch's initial u, v: each N(0, 1) from rng (u first), normalised.
+class Rng;
+void spectral_linear_init_vectors(float* u, float* v, int out, int in, Rng& rng);
+
+// ProGAN's minibatch standard deviation (layers/minibatch_stddev.cpp): out(N, F+1) = [in, s],
+// s = mean_f sqrt(biased var_n(in[:, f]) + 1e-8); keeps mean (F) and stddev (F) for backward.
+void minibatch_stddev_forward(MatrixView out, float* mean, float* stddev, ConstMatrixView in);
+void minibatch_stddev_backward(MatrixView d_in, ConstMatrixView d_out, ConstMatrixView in, const float* mean,
+                               const float* stddev);
 
 }  // namespace ganvas

@@ -212,3 +212,26 @@ def safetensors_load(path):
         dtype = np.dtype(DTYPES[info["dtype"]]).newbyteorder("<")
         tensors[name] = np.frombuffer(data[begin:end], dtype=dtype).reshape(info["shape"]).copy()
     return metadata, tensors
+
+
+# [SECTION] A reference script's main
+
+def write_reference(doc, file_name, generator, build):
+    """Parses [OUT_DIR] (default: this folder), runs build(out) on one deterministic CPU thread and
+    writes out (a list of (name, array)) to OUT_DIR/file_name. Returns the exit code."""
+    import os
+    import sys
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        print(doc, file=sys.stderr)
+        return 2
+    out_dir = sys.argv[1] if len(sys.argv) == 2 else os.path.dirname(os.path.abspath(__file__))
+    out = []
+    build(out)
+    metadata = {"format": "ganvas-reference", "torch": torch.__version__, "generator": generator}
+    path = os.path.join(out_dir, file_name)
+    with open(path, "wb") as f:
+        f.write(safetensors_bytes(out, metadata))
+    print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
+    return 0

@@ -1,7 +1,8 @@
 // layers/layer.h - what a layer kind provides: one record of operations per kind.
 //
 // A layer kind is a `LayerRecord`: a table of function pointers, defined in its own file
-// (layers/linear.cpp, leaky_relu.cpp, batchnorm1d.cpp, tanh.cpp, sigmoid.cpp). The network
+// (layers/linear.cpp, leaky_relu.cpp, batchnorm1d.cpp, tanh.cpp, sigmoid.cpp, spectral_linear.cpp,
+// minibatch_stddev.cpp). The network
 // (nn/model.h) never asks which kind a layer is; it asks the record:
 //   - output_shape  the output shape of one sample from the input shape;
 //   - tensors       its PyTorch state_dict tensors, names relative to "model.<i>.", in order;
@@ -60,6 +61,8 @@ struct LayerSpec {
     static LayerSpec batchnorm(int num_features);               // layers/batchnorm1d.cpp
     static LayerSpec tanh();                                    // layers/tanh.cpp
     static LayerSpec sigmoid();                                 // layers/sigmoid.cpp
+    static LayerSpec spectral_linear(int in_features, int out_features);  // layers/spectral_linear.cpp
+    static LayerSpec minibatch_stddev();                                  // layers/minibatch_stddev.cpp
 };
 
 // [SECTION] Tensors
@@ -115,7 +118,7 @@ struct LayerBackwardArgs {
 // layer's Jacobian. Given u_in = dP/d(d_in) (N, in), double_backward writes u_out = dP/d(d_out)
 // (N, out, overwritten) and ACCUMULATES dP/d(params) into grads (null: not needed).
 // Only kinds whose J depends on their input through piecewise-constant factors alone implement
-// it - Linear (J = W), LeakyReLU (J = diag(mask(in)), mask' = 0 almost everywhere) - so nothing
+// it - Linear (J = W), SpectralLinear (J = W / sigma(W)), LeakyReLU (J = diag(mask(in)), mask' = 0 almost everywhere) - so nothing
 // flows back into the forward activations and P's gradient is one sweep from the first layer to
 // the last. A kind without it (BatchNorm, Tanh, ...) cannot be in a penalised network.
 struct LayerDoubleBackwardArgs {
@@ -127,6 +130,7 @@ struct LayerDoubleBackwardArgs {
     float* u_out = nullptr;        // (N, spec->out), overwritten
     const float* params = nullptr;
     float* grads = nullptr;        // ACCUMULATED (+=); null: not needed
+    const float* cache = nullptr;  // what the forward kept (its record's cache_floats)
 };
 
 // Multiply-adds of a layer's products at a batch size (element-wise work is not counted).
@@ -168,6 +172,8 @@ extern const LayerRecord leaky_relu_record;   // layers/leaky_relu.cpp
 extern const LayerRecord batchnorm1d_record;  // layers/batchnorm1d.cpp
 extern const LayerRecord tanh_record;         // layers/tanh.cpp
 extern const LayerRecord sigmoid_record;      // layers/sigmoid.cpp
+extern const LayerRecord spectral_linear_record;   // layers/spectral_linear.cpp
+extern const LayerRecord minibatch_stddev_record;  // layers/minibatch_stddev.cpp
 
 // The records by their PyTorch names, for code that must name a kind (tests, descriptions):
 // `spec.kind == LayerKind::Linear`.
@@ -177,6 +183,8 @@ inline constexpr const LayerRecord* LeakyReLU = &leaky_relu_record;
 inline constexpr const LayerRecord* BatchNorm1d = &batchnorm1d_record;
 inline constexpr const LayerRecord* Tanh = &tanh_record;
 inline constexpr const LayerRecord* Sigmoid = &sigmoid_record;
+inline constexpr const LayerRecord* SpectralLinear = &spectral_linear_record;
+inline constexpr const LayerRecord* MinibatchStddev = &minibatch_stddev_record;
 }  // namespace LayerKind
 
 // output_shape of the kinds that keep the shape (element-wise activations, normalisations).
