@@ -111,7 +111,11 @@ private:
 namespace command {
 struct Start {};                   // train (the Driver decides where) until Pause
 struct Pause {};                   // stop after the current part of a step
-struct Reset {};                   // a fresh model from the config's seed, paused at step 0
+struct Reset {                     // a fresh model from the config's seed, paused at step 0;
+    // with settings: key -> text (the Settings window's staged reset-only ones), the new run's
+    // config is the live one with them applied; a refused value keeps the run and says why
+    std::vector<std::pair<std::string, std::string>> settings;
+};
 struct Step {                      // train `count` whole iterations now, on the applying thread
     int64_t count = 1;             // (a begun iteration counts as one); running stays as it was
 };
@@ -144,13 +148,17 @@ struct ChangeSetting {             // a live setting from the next iteration on 
     std::string key, text;         // recorded in the recipe, so links and checkpoints replay it);
 };                                 // a begun iteration is finished first; reset-only keys refused
 
+struct StepAlone {                 // one D ('d') or one G ('g') update alone (Gan::train_alone:
+    char kind = 'd';               // recorded in the recipe); a begun iteration is finished first
+};
+
 }  // namespace command
 
 using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Step,
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
                                     command::RefreshSamples, command::ShowMessage, command::SelectSample,
                                     command::SetDigit, command::OpenLink, command::LoadGenerator,
-                                    command::ChangeSetting>;
+                                    command::ChangeSetting, command::StepAlone>;
 
 // [SECTION] Status
 
@@ -184,6 +192,7 @@ struct SessionStatus {
     std::string message;
     bool message_is_error = false;
     bool explore_only = false;    // the model is a generator file's G: it cannot train
+    int64_t lone_d = 0, lone_g = 0;  // lone D / G updates so far (Step D / Step G)
     RebuildStatus rebuild;
     DigitStatus digit;
 };
@@ -304,6 +313,8 @@ private:
     Status open_link(const std::string& text);
     Status load_generator(const std::vector<uint8_t>& bytes);
     Status change_setting(const std::string& key, const std::string& text);
+    Status step_alone(char kind);
+    Status reset_with(const std::vector<std::pair<std::string, std::string>>& settings);
     void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
     void refuse_link(std::string message);
 
