@@ -11,22 +11,11 @@
 // while training runs and applies on reset() (the new recipe's config has it, the old timeline
 // is gone); the key 's' steps once and space starts / pauses; slow motion (setSpeed(5)) with
 // runSteps(3) takes at least ~0.4 s. Exits non-zero with a message on any failure.
-import { DEFAULT_PAGE_DIR, fail, openGanvas, parseArgs, runScript, sleep } from './harness.mjs';
+import { DEFAULT_PAGE_DIR, fail, openGanvas, parseArgs, runScript, waitForStatus as waitFor } from './harness.mjs';
 
 const NAME = 'settings_browser';
 const USAGE = 'usage: node web/tests/settings_browser.mjs [--dir DIR] [--query Q] [--timeout 120]';
 const log = (m) => console.log(`${NAME}: ${m}`);
-
-async function waitFor(page, pred, what, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await page.evaluate(() => window.ganvas.status());
-    if (pred(s)) return s;
-    if (s.error) fail(`${what}: the app reports ${s.error}`);
-    if (Date.now() > deadline) fail(`${what}; status ${JSON.stringify(s)}`);
-    await sleep(100);
-  }
-}
 
 // The checkpoint's recipe (safetensors: 8-byte little-endian header length, then JSON whose
 // __metadata__.recipe is the recipe's JSON).
