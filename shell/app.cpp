@@ -76,6 +76,14 @@ double App::set_speed(double steps_per_second) {
     return pace_.steps_per_second;
 }
 
+Status App::play() {
+    if (pace_.steps_per_second <= 0) return run(command::Start{});
+    if (!session_.ready() || session_.explore_only()) return Status::failure("There is no run to play.");
+    pace_.playing = true;
+    pace_.credit = 0;
+    return Status::success();
+}
+
 void App::run_steps(int64_t count) {
     pace_.run_left = std::max<int64_t>(count, 0);
     pace_.credit = 0;
@@ -130,11 +138,8 @@ void App::handle_keys() {
                 pace_.playing = false;
                 pace_.run_left = 0;
                 driver_.submit(command::Pause{});
-            } else if (pace_.steps_per_second > 0) {
-                pace_.playing = true;
-                pace_.credit = 0;
             } else {
-                driver_.submit(command::Start{});
+                play();
             }
         } else if (c == 's' || c == 'S') {
             if (!session_.running() && !pace_.playing && pace_.run_left == 0) driver_.submit(command::Step{1});

@@ -121,6 +121,14 @@ public:
     // after each; 0: full speed. Returns the speed in effect.
     double set_speed(double steps_per_second);
     const PaceState& pace() const { return pace_; }
+    // Start as the Training window's button does: slow motion when a speed is set, else command::Start.
+    Status play();
+    // Pause, ending slow motion and "Run N steps" too.
+    Status pause() {
+        pace_.playing = false;
+        pace_.run_left = 0;
+        return run(command::Pause{});
+    }
     // "Run N steps": iterations trained over the next frames at the speed (full: a budget per frame).
     void run_steps(int64_t count);
     // The whole frame's work time, measured by app_run_frame around events, frame() and present.

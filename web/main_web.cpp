@@ -271,11 +271,11 @@ ganvas::Status set_digit(ganvas::LinkZ z, double bn_seed, int bn_count, int bn_r
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_start() {
-    if (ganvas::App* app = web_app()) app->run(ganvas::command::Start{});
+    if (ganvas::App* app = web_app()) app->play();  // slow motion when setSpeed() set a speed
 }
 
 EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
-    if (ganvas::App* app = web_app()) app->run(ganvas::command::Pause{});
+    if (ganvas::App* app = web_app()) app->pause();  // also ends slow motion and runSteps()
 }
 
 // A Reset that applies the staged reset-only settings (App::reset_with_staged): the outcome JSON.
