@@ -1,6 +1,7 @@
 // app.cpp - the wiring: session + driver + textures + windows. See app.h.
 #include "app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -51,6 +52,102 @@ void App::update_diagnosis(const SessionStatus& status) {
             diagnosis_.classifier_failed(read.message + " (`ganvas classifier --out FILE` makes one)");
         else
             diagnosis_.load_classifier(bytes.data(), bytes.size());
+    }
+}
+
+Status App::set_setting(const std::string& key, const std::string& text, bool* staged) {
+    std::vector<SessionCommand> commands;
+    Status s = ui_settings_enter(session_, &settings_, key, text, &commands);
+    if (!s) {
+        show_message("Cannot set " + key + ": " + s.message, true);
+        return s;
+    }
+    if (staged) *staged = commands.empty();
+    for (SessionCommand& command : commands)
+        if (Status done = run(std::move(command)); !done) return done;
+    if (commands.empty()) show_message(key + "=" + text + " is staged: it applies on Reset.", false);
+    diagnosis_.refresh_alerts(session_.live_config());
+    return Status::success();
+}
+
+double App::set_speed(double steps_per_second) {
+    pace_.steps_per_second = steps_per_second > 0 ? float(std::min(steps_per_second, double(kPaceMaxStepsPerSecond))) : 0.0f;
+    if (pace_.steps_per_second == 0) pace_.playing = false;
+    return pace_.steps_per_second;
+}
+
+Status App::play() {
+    if (pace_.steps_per_second <= 0) return run(command::Start{});
+    if (!session_.ready() || session_.explore_only()) return Status::failure("There is no run to play.");
+    pace_.playing = true;
+    pace_.credit = 0;
+    return Status::success();
+}
+
+void App::run_steps(int64_t count) {
+    pace_.run_left = std::max<int64_t>(count, 0);
+    pace_.credit = 0;
+}
+
+void App::pace_frame() {
+    PaceState& p = pace_;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    const double dt = p.last_seconds < 0 ? 0 : std::min(now - p.last_seconds, 0.25);
+    p.last_seconds = now;
+    if (!p.playing && p.run_left <= 0) return;
+    if (!session_.ready() || session_.explore_only()) {
+        p.playing = false;
+        p.run_left = 0;
+        return;
+    }
+    if (session_.running()) driver_.run(command::Pause{});  // the app steps now, not the driver
+    int64_t due = 0;
+    const bool slow = p.steps_per_second > 0;
+    if (slow) {
+        p.credit = std::min(p.credit + dt * p.steps_per_second, 4.0);
+        due = int64_t(p.credit);
+        p.credit -= double(due);
+    } else {  // Run N at full speed: what fits in ~30 ms a frame
+        due = pace_step_seconds_ > 0 ? std::max<int64_t>(1, int64_t(0.03 / pace_step_seconds_)) : 1;
+    }
+    if (p.run_left > 0) due = std::min(due, p.run_left);
+    for (int64_t i = 0; i < due; ++i) {
+        const auto begin = std::chrono::steady_clock::now();
+        const int64_t chunk = slow ? 1 : due;
+        const Status stepped = driver_.run(command::Step{chunk});
+        const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count() / double(chunk);
+        pace_step_seconds_ = pace_step_seconds_ > 0 ? pace_step_seconds_ + 0.3 * (took - pace_step_seconds_) : took;
+        if (p.run_left > 0) p.run_left = std::max<int64_t>(p.run_left - chunk, 0);
+        if (!stepped) {
+            p.playing = false;
+            p.run_left = 0;
+            return;
+        }
+        if (slow) driver_.run(command::RefreshSamples{});  // the grid after each step
+        if (!slow) break;
+    }
+}
+
+void App::handle_keys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;  // typing into a field
+    for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
+        const ImWchar c = io.InputQueueCharacters[i];
+        if (c == ' ') {
+            if (session_.running() || pace_.playing || pace_.run_left > 0) {
+                pace_.playing = false;
+                pace_.run_left = 0;
+                driver_.submit(command::Pause{});
+            } else {
+                play();
+            }
+        } else if (c == 's' || c == 'S') {
+            if (!session_.running() && !pace_.playing && pace_.run_left == 0) driver_.submit(command::Step{1});
+        } else if (c == 'r' || c == 'R') {
+            pace_.playing = false;
+            pace_.run_left = 0;
+            driver_.submit(command::Reset{});
+        }
     }
 }
 
@@ -137,6 +234,8 @@ std::vector<AppWindowRect> App::windows() const {
 }
 
 void App::frame(float display_scale) {
+    handle_keys();
+    pace_frame();
     driver_.frame();
     if (session_.samples_version() != uploaded_samples_) {
         image_tile_grid(const_view_of(session_.samples()), kDigitSide, kGridColumns, kGridGutter, &grid_);
@@ -158,6 +257,8 @@ void App::frame(float display_scale) {
     state.can_download_png = bool(hooks_.download_png);
     state.diagnosis = &diagnosis_;
     if (saved_run_.step >= 0 && hooks_.saved_run_choice) state.saved_run = &saved_run_;
+    state.pace = &pace_;
+    state.settings = &settings_;
     // The layout for this canvas: a link's digit first; a selected digit opens the Digit window.
     if (status.digit.selected && !digit_was_selected_) layout_.set_open(UiWindow::Digit, true);
     digit_was_selected_ = status.digit.selected;
@@ -180,6 +281,7 @@ void App::frame(float display_scale) {
     ui_explorer_window(state, &out);
     ui_diagnosis_window(state, &out);
     ui_resume_window(state, &out);
+    ui_settings_window(state, &out);
 
     samples_rect_ = out.samples_rect;
     real_rect_ = out.real_rect;
@@ -197,7 +299,8 @@ void App::frame(float display_scale) {
     }
     bool changes_settings = false;
     for (SessionCommand& command : out.commands) {
-        changes_settings = changes_settings || std::holds_alternative<command::ChangeSetting>(command);
+        changes_settings = changes_settings || std::holds_alternative<command::ChangeSetting>(command) ||
+                           std::holds_alternative<command::Reset>(command);
         driver_.submit(std::move(command));
     }
     driver_.apply_pending();  // what the user clicked shows in this frame's status already

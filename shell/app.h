@@ -120,6 +120,27 @@ public:
     void reset_layout() { layout_.reset(); }
     // The banner and every open window as drawn in the last frame.
     std::vector<AppWindowRect> windows() const;
+    // [SECTION] Settings and step by step (the Settings and Training windows, window.ganvas)
+    // A value for a setting, checked by the core: a live one applies now (recorded in the
+    // recipe), a reset-only one is staged for reset_with_staged(). *staged says which.
+    Status set_setting(const std::string& key, const std::string& text, bool* staged = nullptr);
+    // A Reset that applies the staged settings (a plain Reset when none are staged).
+    Status reset_with_staged() { return run(ui_settings_reset(&settings_)); }
+    const SettingsState& settings_state() const { return settings_; }
+    // Slow motion: Start then steps `steps_per_second` (> 0) whole iterations a second, the grid
+    // after each; 0: full speed. Returns the speed in effect.
+    double set_speed(double steps_per_second);
+    const PaceState& pace() const { return pace_; }
+    // Start as the Training window's button does: slow motion when a speed is set, else command::Start.
+    Status play();
+    // Pause, ending slow motion and "Run N steps" too.
+    Status pause() {
+        pace_.playing = false;
+        pace_.run_left = 0;
+        return run(command::Pause{});
+    }
+    // "Run N steps": iterations trained over the next frames at the speed (full: a budget per frame).
+    void run_steps(int64_t count);
     // The whole frame's work time, measured by app_run_frame around events, frame() and present.
     void record_frame_work(double seconds) { driver_.record_frame_work(seconds); }
 
@@ -128,6 +149,8 @@ private:
     void upload_explorer();  // the digit and the interpolation strip, when they changed
     void download_digit();
     void update_diagnosis(const SessionStatus& status);  // scores when due; asks for the classifier
+    void pace_frame();   // slow motion and Run N: the iterations due this frame
+    void handle_keys();  // space, s, r (not while a text field has the keyboard)
 
     Session session_;
     CheckpointHooks hooks_;
@@ -139,6 +162,9 @@ private:
     // The Digit window: its state, the digit and the strip (redrawn when A, B, the digit's
     // BatchNorm context or the snapshot change).
     ExplorerState explorer_;
+    PaceState pace_;
+    SettingsState settings_;
+    double pace_step_seconds_ = 0;  // measured time of one iteration (Run N at full speed)
     RgbaTexture digit_texture_, strip_texture_;
     uint64_t uploaded_digit_ = 0, strip_ends_ = 0, strip_snapshot_ = 0;
     LinkBatchNorm strip_bn_;

@@ -139,6 +139,11 @@ Status Session::apply(const SessionCommand& command) {
                 cancel_rebuild("Pause");
                 pause();
             } else if constexpr (std::is_same_v<C, command::Reset>) {
+                if (!c.settings.empty()) {
+                    Status reset = reset_with(c.settings);
+                    if (reset) cancel_rebuild("Reset");
+                    return reset;
+                }
                 if (gan_) reset();
                 cancel_rebuild("Reset");
             } else if constexpr (std::is_same_v<C, command::Step>) {
@@ -184,6 +189,9 @@ Status Session::apply(const SessionCommand& command) {
                 Status set = set_preset(c.name);
                 if (set) cancel_rebuild("choosing a preset");
                 return set;
+            } else if constexpr (std::is_same_v<C, command::StepAlone>) {
+                cancel_rebuild(c.kind == 'd' ? "Step D" : "Step G");
+                return step_alone(c.kind);
             }
             return Status::success();
         },
@@ -216,6 +224,60 @@ Status Session::change_setting(const std::string& key, const std::string& text) 
         return changed;
     }
     show_message("Set " + key + "=" + text + " from step " + std::to_string(gan_->step()) + " on.", false);
+    return Status::success();
+}
+
+Status Session::step_alone(char kind) {
+    if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
+    if (explore_) return Status::failure(kExploreOnlyRefusal);
+    if (gan_->mid_iteration()) finish_iteration();  // a lone update comes between iterations
+    StepStats done;
+    Status s = gan_->train_alone(kind, data_, &done);
+    if (!s) {
+        show_message(std::string("Cannot step ") + (kind == 'd' ? "D" : "G") + ": " + s.message, true);
+        return s;
+    }
+    if (kind == 'd') {
+        last_.d_loss = done.d_loss;
+        last_.d_real = done.d_real;
+        last_.d_fake = done.d_fake;
+        last_.d_penalty = done.d_penalty;
+    } else {
+        last_.g_loss = done.g_loss;
+    }
+    if (!std::isfinite(done.d_loss) || !std::isfinite(done.g_loss)) {
+        running_ = false;
+        error_ = "Training diverged (a loss is not finite) after a lone update: Reset to start again.";
+    }
+    preview_dirty_ = true;
+    return Status::success();
+}
+
+Status Session::reset_with(const std::vector<std::pair<std::string, std::string>>& settings) {
+    if (!gan_) return Status::failure("There is no model to reset.");
+    GanConfig next = live_config();
+    for (const auto& [key, text] : settings) {
+        if (Status s = settings_set_text(&next, key, text); !s) {
+            show_message("Reset refused: " + s.message, true);
+            return s;
+        }
+    }
+    if (Status s = gan_config_validate(next); !s) {
+        show_message("Reset refused: " + s.message, true);
+        return s;
+    }
+    if (data_ok_ && data_.count < next.batch_size) {
+        const Status s = Status::failure("batch_size " + std::to_string(next.batch_size) + " is more than the " +
+                                         std::to_string(data_.count) + " digits loaded");
+        show_message("Reset refused: " + s.message, true);
+        return s;
+    }
+    gan_config_ = next;
+    reset();
+    preset_label_ = config_.preset + " (changed)";
+    std::string applied;
+    for (const auto& [key, text] : settings) applied += (applied.empty() ? "" : ", ") + key + "=" + text;
+    show_message("Reset with " + applied + ".", false);
     return Status::success();
 }
 
@@ -373,6 +435,9 @@ void Session::note_progress(int64_t step, int64_t epoch) {
 SessionStatus Session::status() const {
     SessionStatus s;
     s.step = gan_ ? step_ : 0;
+    if (gan_ && !explore_)  // from the recipe, which only changes in apply(): safe while the trainer runs
+        for (const RecipeChange& c : gan_->recipe().timeline)
+            if (c.is_update() && c.step <= step_) ++(c.update_kind() == 'd' ? s.lone_d : s.lone_g);
     s.epoch = gan_ ? epoch_ : 0;
     s.preset = config_.preset;
     s.last = last_;

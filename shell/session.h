@@ -121,7 +121,11 @@ private:
 namespace command {
 struct Start {};                   // train (the Driver decides where) until Pause
 struct Pause {};                   // stop after the current part of a step
-struct Reset {};                   // a fresh model from the config's seed, paused at step 0
+struct Reset {                     // a fresh model from the config's seed, paused at step 0;
+    // with settings: key -> text (the Settings window's staged reset-only ones), the new run's
+    // config is the live one with them applied; a refused value keeps the run and says why
+    std::vector<std::pair<std::string, std::string>> settings;
+};
 struct Step {                      // train `count` whole iterations now, on the applying thread
     int64_t count = 1;             // (a begun iteration counts as one); running stays as it was
 };
@@ -158,13 +162,17 @@ struct SetPreset {                 // the preset picker: the session's preset (g
     std::string name;              // becomes `name` (its --set changes dropped) and a Reset builds
 };                                 // a fresh model of it, paused at step 0; unknown names refused
 
+struct StepAlone {                 // one D ('d') or one G ('g') update alone (Gan::train_alone:
+    char kind = 'd';               // recorded in the recipe); a begun iteration is finished first
+};
+
 }  // namespace command
 
 using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Step,
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
                                     command::RefreshSamples, command::ShowMessage, command::SelectSample,
                                     command::SetDigit, command::OpenLink, command::LoadGenerator,
-                                    command::ChangeSetting, command::SetPreset>;
+                                    command::ChangeSetting, command::SetPreset, command::StepAlone>;
 
 // [SECTION] Status
 
@@ -199,6 +207,7 @@ struct SessionStatus {
     bool message_is_error = false;
     bool explore_only = false;    // the model is a generator file's G: it cannot train
     std::string preset;           // the session's preset (SessionConfig::preset, SetPreset)
+    int64_t lone_d = 0, lone_g = 0;  // lone D / G updates so far (Step D / Step G)
     RebuildStatus rebuild;
     DigitStatus digit;
 };
@@ -320,6 +329,8 @@ private:
     Status load_generator(const std::vector<uint8_t>& bytes);
     Status change_setting(const std::string& key, const std::string& text);
     Status set_preset(const std::string& name);
+    Status step_alone(char kind);
+    Status reset_with(const std::vector<std::pair<std::string, std::string>>& settings);
     void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
     void refuse_link(std::string message);
 

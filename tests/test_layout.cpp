@@ -117,8 +117,8 @@ TEST_CASE("layout: at 1280 x 800 and 1024 x 640 all five windows show side by si
     for (const Screen& s : {Screen{1280, 800, 1}, Screen{1024, 640, 1}}) {
         const LayoutInput in = input_for(s);
         INFO(name(s));
-        for (int i = 0; i < kUiWindowCount; ++i)  // every one but Diagnosis (opened at an alert)
-            CHECK(in.open[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis));
+        for (int i = 0; i < kUiWindowCount; ++i)  // every one but Diagnosis (opened at an alert) and Settings
+            CHECK(in.open[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis && UiWindow(i) != UiWindow::Settings));
         const Layout l = layout_compute(in);
         check_fits(s, in, l);
         const LayoutRect& t = rect(l, UiWindow::Training);
@@ -143,12 +143,15 @@ TEST_CASE("layout: any set of open windows fits, linked or not", "[layout]") {
                 const Layout l = layout_compute(in);
                 check_fits(s, in, l);
                 // The grid whole and at least 6 em; only a short screen with four windows or more
-                // open next to a linked digit squeezes it harder (still whole, at least 2 em).
+                // open next to a linked digit squeezes it harder (still whole, at least 2 em; with
+                // all seven open on a phone turned sideways, six title bars share 390 px with it:
+                // at least 1.4 em).
                 int count = 0;
                 for (bool o : in.open) count += o;
                 const bool squeezed = s.height / s.scale < 600 && count >= 4;
+                const float least = !squeezed ? 6.0f : count == kUiWindowCount ? 1.4f : 2.0f;
                 if (in.open[ui_window_index(UiWindow::Samples)])
-                    CHECK(grid_side(l) >= (squeezed ? 2 : 6) * l.metrics.text - 1);
+                    CHECK(grid_side(l) >= least * l.metrics.text - 1);
             }
 }
 
@@ -206,8 +209,8 @@ TEST_CASE_METHOD(KeeperTest, "layout keeper: placed at start and on every resize
                  "[layout]") {
     ui.frame(keeper, 1280, 800);
     CHECK(keeper.frame().recomputed);
-    for (int i = 0; i < kUiWindowCount; ++i)  // the first frame places every open window (not Diagnosis)
-        CHECK(keeper.frame().apply[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis));
+    for (int i = 0; i < kUiWindowCount; ++i)  // the first frame places every open window (not Diagnosis, Settings)
+        CHECK(keeper.frame().apply[size_t(i)] == (UiWindow(i) != UiWindow::Diagnosis && UiWindow(i) != UiWindow::Settings));
     ui.frame(keeper, 1280, 800);
     CHECK_FALSE(keeper.frame().recomputed);  // a steady canvas: nothing applied
     for (bool a : keeper.frame().apply) CHECK_FALSE(a);

@@ -257,6 +257,50 @@ TEST_CASE("Reset gives the seed's fresh model, paused, with an empty history", "
     CHECK(session.grid_z() == z);
 }
 
+TEST_CASE("Step D / Step G update one network alone, on the trainer thread's model too; Reset applies staged settings",
+          "[session][lone]") {
+    Session session(test_config(5));
+    Driver driver(session);
+    REQUIRE(driver.run(command::Start{}));
+    frames_until(driver, session, 3);
+    REQUIRE(driver.run(command::Pause{}));
+    REQUIRE(driver.run(command::Step{1}));  // ends a begun iteration (a lone update would, too)
+    const int64_t at = session.step();
+    const StepStats before = session.status().last;
+    REQUIRE(driver.run(command::StepAlone{'d'}));
+    SessionStatus s = session.status();
+    CHECK(s.step == at);
+    CHECK(s.lone_d == 1);
+    CHECK(s.lone_g == 0);
+    CHECK(s.last.d_loss != before.d_loss);
+    CHECK(s.last.g_loss == before.g_loss);
+    REQUIRE(driver.run(command::StepAlone{'g'}));
+    s = session.status();
+    CHECK(s.lone_g == 1);
+    CHECK(s.last.g_loss != before.g_loss);
+    REQUIRE(session.model()->recipe().timeline.size() == 2);
+    CHECK(session.model()->recipe().timeline[1].step == at);
+    // Replaying the session's recipe gives its bits.
+    const std::string bits = checkpoint_of(driver, session);
+    Gan replay(session.model()->recipe());
+    for (int64_t i = 0; i < at; ++i) replay.train_step(session.data());
+    CHECK(hash_of(checkpoint_serialize(replay)) == bits);
+
+    // Reset with staged reset-only settings: a refused one keeps the run and says why.
+    const Status bad = driver.run(command::Reset{{{"batch_size", "1"}}});
+    CHECK_FALSE(bad.ok);
+    CHECK(bad.message.find("batch_size") != std::string::npos);
+    CHECK(session.step() == at);
+    CHECK(session.status().message_is_error);
+    REQUIRE(driver.run(command::Reset{{{"batch_size", "32"}, {"g_hidden", "64,128"}}}));
+    CHECK(session.step() == 0);
+    CHECK(session.gan_config().batch_size == 32);
+    CHECK(session.gan_config().g_hidden == std::vector<int>{64, 128});
+    CHECK(session.model()->recipe().timeline.empty());
+    REQUIRE(driver.run(command::Step{1}));
+    CHECK(session.step() == 1);
+}
+
 TEST_CASE("Samples show the model: G of the grid's z, without changing it", "[session]") {
     Session session(test_config());
     Driver driver(session);

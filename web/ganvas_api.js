@@ -97,6 +97,22 @@
 //   window.ganvas.changeSetting(key, value)
 //                           a live setting from the next step on, recorded in the recipe (links and
 //                           checkpoints replay it); throws Error(reason) for reset-only keys, bad values.
+//   window.ganvas.setSetting(key, value)
+//                           any setting, as the Settings window takes it: {ok, staged, message}; a live
+//                           one applies now (recorded in the recipe), a reset-only one is staged
+//                           (status().staged) and applies on reset(); refused: {ok: false, message}
+//                           with the core's reason (the run is kept).
+//   window.ganvas.reset()   a fresh model at step 0, with the staged settings; throws Error(reason)
+//                           when they are refused.
+//   window.ganvas.stepD() / stepG()
+//                           one D / one G update alone (recorded in the recipe as an "update"
+//                           entry); returns status() (lone_d, lone_g count them).
+//   window.ganvas.setSpeed(stepsPerSecond)
+//                           slow motion (0: full speed); Start and runSteps(n) then step at that rate.
+//   window.ganvas.runSteps(n)
+//                           n iterations over the next frames (status().pace.run_left counts down).
+// status() also has lone_d, lone_g, pace {steps_per_second, playing, run_left}, staged {key: text},
+// setting_errors {key: reason}.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -184,7 +200,11 @@
       native = {
         start: Module.cwrap('ganvas_start', null, []),
         pause: Module.cwrap('ganvas_pause', null, []),
-        reset: Module.cwrap('ganvas_reset', null, []),
+        reset: Module.cwrap('ganvas_reset', 'number', []),
+        setSetting: Module.cwrap('ganvas_set_setting', 'number', ['string', 'string']),
+        stepAlone: Module.cwrap('ganvas_step_alone', 'number', ['number']),
+        setSpeed: Module.cwrap('ganvas_set_speed', 'number', ['number']),
+        runSteps: Module.cwrap('ganvas_run_steps', null, ['number']),
         step: Module.cwrap('ganvas_step', 'number', ['number']),
         setThreads: Module.cwrap('ganvas_set_threads', 'number', ['number']),
         status: Module.cwrap('ganvas_status_json', 'number', []),
@@ -574,8 +594,31 @@
       if (benchRun) benchRun.resume = false;
     },
     reset() {
-      exportsOrThrow().reset();
+      const result = jsonFrom(exportsOrThrow().reset());
       if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
+      orThrow(result);
+    },
+    setSetting(key, value) {
+      if (typeof key !== 'string') throw new TypeError('ganvas.setSetting(key, value): key must be a string');
+      const text = Array.isArray(value) ? value.join(',') : String(value);
+      return jsonFrom(exportsOrThrow().setSetting(key, text));
+    },
+    stepD() {
+      orThrow(jsonFrom(exportsOrThrow().stepAlone(0)));
+      return statusNow();
+    },
+    stepG() {
+      orThrow(jsonFrom(exportsOrThrow().stepAlone(1)));
+      return statusNow();
+    },
+    setSpeed(stepsPerSecond) {
+      if (!(typeof stepsPerSecond === 'number' && stepsPerSecond >= 0))
+        throw new TypeError('ganvas.setSpeed(stepsPerSecond): a number >= 0 (0: full speed)');
+      return exportsOrThrow().setSpeed(stepsPerSecond);
+    },
+    runSteps(n) {
+      if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.runSteps(n): n must be an integer >= 1');
+      exportsOrThrow().runSteps(n);
     },
     step(n = 1) {
       if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.step(n): n must be an integer >= 1');

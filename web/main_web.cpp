@@ -204,6 +204,8 @@ std::string status_json(const ganvas::AppStatus& s) {
     j["message"] = s.message;
     j["message_is_error"] = s.message_is_error;
     j["explore_only"] = s.explore_only;  // a generator file's model: it cannot train
+    j["lone_d"] = s.lone_d;  // lone D / G updates (Step D / Step G)
+    j["lone_g"] = s.lone_g;
     // Opening a link: the rebuild's progress, and what the selected digit and its link are.
     j["rebuild"] = Json{{"active", s.rebuild.active},
                         {"target", s.rebuild.target},
@@ -274,15 +276,49 @@ ganvas::Status set_digit(ganvas::LinkZ z, double bn_seed, int bn_count, int bn_r
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void ganvas_start() {
-    if (ganvas::App* app = web_app()) app->run(ganvas::command::Start{});
+    if (ganvas::App* app = web_app()) app->play();  // slow motion when setSpeed() set a speed
 }
 
 EMSCRIPTEN_KEEPALIVE void ganvas_pause() {
-    if (ganvas::App* app = web_app()) app->run(ganvas::command::Pause{});
+    if (ganvas::App* app = web_app()) app->pause();  // also ends slow motion and runSteps()
 }
 
-EMSCRIPTEN_KEEPALIVE void ganvas_reset() {
-    if (ganvas::App* app = web_app()) app->run(ganvas::command::Reset{});
+// A Reset that applies the staged reset-only settings (App::reset_with_staged): the outcome JSON.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_reset() {
+    static std::string json;
+    ganvas::App* app = web_app();
+    return outcome_json(app ? app->reset_with_staged() : ganvas::Status::failure("The app is not running."), &json);
+}
+
+// A setting typed as in the Settings window (App::set_setting): {"ok":true,"staged":bool} (a
+// reset-only one is staged for reset()), or {"ok":false,"message":"..."} with the core's reason.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_set_setting(const char* key, const char* text) {
+    static std::string json;
+    ganvas::App* app = web_app();
+    bool staged = false;
+    const ganvas::Status s = app ? app->set_setting(key ? key : "", text ? text : "", &staged)
+                                 : ganvas::Status::failure("The app is not running.");
+    const Json result = s ? Json{{"ok", true}, {"staged", staged}, {"message", staged ? "staged: applies on reset" : "applied"}}
+                          : Json{{"ok", false}, {"message", s.message}};
+    json = result.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json.c_str();
+}
+
+// One D (kind 0) or G (kind 1) update alone (command::StepAlone): the outcome JSON.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_step_alone(int kind) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::StepAlone{kind == 0 ? 'd' : 'g'}), &json);
+}
+
+// Slow motion (App::set_speed): steps per second, 0 for full speed; returns the speed in effect.
+EMSCRIPTEN_KEEPALIVE double ganvas_set_speed(double steps_per_second) {
+    ganvas::App* app = web_app();
+    return app ? app->set_speed(steps_per_second) : 0.0;
+}
+
+// "Run N steps" over the next frames at the speed (App::run_steps).
+EMSCRIPTEN_KEEPALIVE void ganvas_run_steps(int count) {
+    if (ganvas::App* app = web_app()) app->run_steps(count);
 }
 
 // Trains `count` whole iterations now (a begun one counts as one, so a paused model then ends on
@@ -553,6 +589,18 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_status_json() {
     else
         status.error = "The app is not running.";
     json = status_json(status);
+    if (ganvas::App* app = web_app()) {  // step by step and the staged settings (App)
+        Json j = Json::parse(json, nullptr, false);
+        const ganvas::PaceState& pace = app->pace();
+        j["pace"] = Json{{"steps_per_second", pace.steps_per_second}, {"playing", pace.playing}, {"run_left", pace.run_left}};
+        Json staged = Json::object();
+        for (const auto& [key, text] : app->settings_state().staged) staged[key] = text;
+        j["staged"] = staged;
+        Json errors = Json::object();
+        for (const auto& [key, text] : app->settings_state().errors) errors[key] = text;
+        j["setting_errors"] = errors;
+        json = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
     return json.c_str();
 }
 

@@ -75,7 +75,10 @@ StepStats Gan::train_step(const Dataset& data) {
 }
 
 bool Gan::train_part(const Dataset& data, StepStats* completed) {
-    if (part_ == 0) pending_ = StepStats{};
+    if (part_ == 0) {
+        if (step_ == 0) do_recipe_updates(data);  // the recipe's lone updates before iteration 1
+        pending_ = StepStats{};
+    }
     const int g_part = kPartsPerPhase * config_.d_steps;
     if (part_ < g_part) {
         if (part_ % kPartsPerPhase == 0) {
@@ -93,6 +96,8 @@ bool Gan::train_part(const Dataset& data, StepStats* completed) {
         step_ += 1;
         timings_.steps += 1;
         follow_recipe();
+        lone_d_at_step_ = 0;
+        do_recipe_updates(data);
         pending_.step = step_;
         *completed = pending_;
         return true;
@@ -106,6 +111,49 @@ bool Gan::train_half_step(const Dataset& data, StepStats* completed) {
         if (train_part(data, completed)) return true;
     } while (part_ % kPartsPerPhase != 0);  // a D step is done
     return false;
+}
+
+void Gan::lone_update(char kind, const Dataset& data, StepStats& stats) {
+    if (kind == 'd') {
+        draw_d_inputs(data);
+        d_step_real(const_view_of(real_), const_view_of(z_d_), stats);
+        d_step_index_ = config_.d_steps + lone_d_at_step_;  // its own penalty eps, not the next D step's
+        d_step_fake(stats);
+        ++lone_d_at_step_;
+        ++lone_d_;
+    } else {
+        draw_g_inputs();
+        g_step_forward(const_view_of(z_g_), stats);
+        g_step_backward();
+        ++lone_g_;
+    }
+}
+
+void Gan::do_recipe_updates(const Dataset& data) {
+    size_t seen = 0;
+    for (const RecipeChange& c : recipe_.timeline) {
+        if (!c.is_update()) continue;
+        if (seen++ < updates_done_ || c.step != step_) continue;
+        StepStats ignored;
+        lone_update(c.update_kind(), data, ignored);
+        ++updates_done_;
+    }
+}
+
+Status Gan::train_alone(char kind, const Dataset& data, StepStats* stats) {
+    if (mid_iteration()) return Status::failure("a lone update comes between iterations: finish this one first");
+    if (data.count < config_.batch_size)
+        return Status::failure(std::to_string(data.count) + " images are fewer than one batch of " + std::to_string(config_.batch_size));
+    if (step_ == 0) do_recipe_updates(data);  // the recipe's own ones come first
+    Recipe next = recipe_;
+    if (Status s = recipe_add_update(&next, step_, kind); !s) return s;
+    recipe_ = std::move(next);
+    StepStats done;
+    lone_update(kind, data, done);
+    ++updates_done_;
+    done.step = step_;
+    *stats = done;
+    return Status::success();
 }
 
 StepStats Gan::train_step_with(ConstMatrixView real, ConstMatrixView z_d, ConstMatrixView z_g) {
@@ -268,6 +316,16 @@ Status Gan::change_setting(const std::string& key, const std::string& text) {
 
 void Gan::set_step(int64_t step) {
     step_ = step;
+    // A checkpoint at `step` holds the lone updates up to and including that step's.
+    updates_done_ = 0;
+    lone_d_ = lone_g_ = 0;
+    lone_d_at_step_ = 0;
+    for (const RecipeChange& c : recipe_.timeline) {
+        if (!c.is_update() || c.step > step) continue;
+        ++updates_done_;
+        ++(c.update_kind() == 'd' ? lone_d_ : lone_g_);
+        if (c.step == step && c.update_kind() == 'd') ++lone_d_at_step_;
+    }
     const Status s = set_config(recipe_config_at(recipe_, step));
     assert(s.ok && "Gan::set_step: the recipe's config at that step is invalid");
     (void)s;

@@ -112,6 +112,17 @@ public:
     // True inside an iteration (some parts done, not all).
     bool mid_iteration() const { return part_ != 0; }
 
+    // Lone updates (recipe.h: Step D / Step G): one D step ('d': a real batch and z from the
+    // run's streams, Adam on D) or one G step ('g': fresh z, Adam on G) now, not counted as an
+    // iteration, and recorded in the recipe at the current step, so a replay does it too (the
+    // run does the recipe's lone updates at step S right after iteration S, or before the
+    // first iteration for S = 0). *stats gets the update's figures (d_loss, d_real, d_fake for
+    // D; g_loss for G; step = step()). Refused, nothing changed, mid-iteration, for another
+    // kind, with fewer digits than a batch, or before the recipe's last change.
+    Status train_alone(char kind, const Dataset& data, StepStats* stats);
+    // Lone updates of each kind done so far (the recipe's, up to where the run is).
+    int64_t lone_updates(char kind) const { return kind == 'd' ? lone_d_ : lone_g_; }
+
     // Images (N, 784) in [-1, 1] from z (N, latent) with the weights samples are drawn from
     // (sample_generator()); mode Eval or TrainNoUpdate (N >= 2): sampling never changes the
     // model. A shorthand for sample_images(sample_generator(), ...) with the Gan's own cache.
@@ -160,6 +171,8 @@ public:
 
 private:
     void follow_recipe();                     // the recipe's changes at step_, once it is reached
+    void do_recipe_updates(const Dataset& data);  // the recipe's lone updates at step_ not done yet
+    void lone_update(char kind, const Dataset& data, StepStats& stats);
     // Takes the live settings of `next` from the next iteration on; refuses, with the setting
     // named and nothing changed, an invalid config, one that changes a reset-only setting
     // (gan/settings.h: shapes, batch size, slope) and mid-iteration.
@@ -184,6 +197,9 @@ private:
     uint64_t seed_;
     int64_t step_ = 0;
     int part_ = 0;                // parts of the current iteration done (train_part)
+    size_t updates_done_ = 0;     // the recipe's lone-update entries performed (in order)
+    int64_t lone_d_ = 0, lone_g_ = 0;
+    int lone_d_at_step_ = 0;      // lone D updates at step_ so far (the penalty's eps key)
     StepStats pending_;           // the current iteration's stats so far
     // Between parts: the D step's real batch and fakes (G's output, in g_cache_), its real-batch
     // loss, and D's input gradient for the G step (in d_fake_cache_).

@@ -15,14 +15,36 @@ Recipe recipe_of(const GanConfig& config, uint64_t seed) {
     return r;
 }
 
+namespace {
+
+Status check_step(const Recipe& recipe, int64_t step) {
+    if (step < 0) return Status::failure("a change at step " + std::to_string(step) + ": steps are never negative");
+    if (!recipe.timeline.empty() && step < recipe.timeline.back().step)
+        return Status::failure("a change at step " + std::to_string(step) + " after one at step " +
+                               std::to_string(recipe.timeline.back().step) + ": the timeline's steps never go back");
+    return Status::success();
+}
+
+}  // namespace
+
+Status recipe_add_update(Recipe* recipe, int64_t step, char kind) {
+    if (kind != 'd' && kind != 'g')
+        return Status::failure(std::string("an update is \"d\" (one D step) or \"g\" (one G step), not '") + kind + "'");
+    if (Status s = check_step(*recipe, step); !s) return s;
+    recipe->timeline.push_back({step, kUpdateKey, kind == 'd' ? "\"d\"" : "\"g\""});
+    return Status::success();
+}
+
 Status recipe_add_change(Recipe* recipe, int64_t step, const std::string& key, const std::string& text) {
+    if (key == kUpdateKey) {
+        if (text == "d" || text == "\"d\"") return recipe_add_update(recipe, step, 'd');
+        if (text == "g" || text == "\"g\"") return recipe_add_update(recipe, step, 'g');
+        return Status::failure("an update is \"d\" (one D step) or \"g\" (one G step), not " + text);
+    }
     const Setting* s = settings_find(key);
     if (s && s->scope == SettingScope::Reset)
         return Status::failure("'" + key + "' is reset-only: it cannot change during a run (start a new run with it instead)");
-    if (step < 0) return Status::failure("a change at step " + std::to_string(step) + ": steps are never negative");
-    if (!recipe->timeline.empty() && step < recipe->timeline.back().step)
-        return Status::failure("a change at step " + std::to_string(step) + " after one at step " +
-                               std::to_string(recipe->timeline.back().step) + ": the timeline's steps never go back");
+    if (Status st = check_step(*recipe, step); !st) return st;
     GanConfig c = recipe_config_at(*recipe, step);
     if (Status set = settings_set_text(&c, key, text); !set) return set;  // also: unknown keys
     recipe->timeline.push_back({step, key, settings_get_text(c, *s)});
@@ -33,6 +55,7 @@ GanConfig recipe_config_at(const Recipe& recipe, int64_t step) {
     GanConfig c = recipe.config;
     for (const RecipeChange& change : recipe.timeline) {
         if (change.step > step) break;
+        if (change.is_update()) continue;
         const Status s = settings_set_text(&c, change.key, change.value);
         assert(s.ok && "recipe_config_at: a timeline entry not made by recipe_add_change or recipe_from_json");
         (void)s;

@@ -10,6 +10,14 @@
 //   {"config": {...gan_config_to_json...}, "seed": 1,
 //    "timeline": [{"step": 500, "key": "adam_g.lr", "value": 0.0001}, ...]}
 // "config" and "seed" are required, "timeline" may be absent (no changes).
+//
+// Lone updates (Step D / Step G in the shell): an entry whose key is "update" (kUpdateKey, not
+// a setting) and whose value is "d" or "g" is one D update (one D step: a real batch and z
+// drawn from the run's streams, Adam on D) or one G update (fresh z, Adam on G) done alone
+// once `step` iterations were done, before the next one; it does not count as an iteration.
+// Gan performs them where they stand (gan.h), so a replay gives the same bits. The entry has
+// the shape of a change ({"step": 3, "key": "update", "value": "d"}, and ch=3:update=d in
+// links), so recipes and links without lone updates read and write exactly as before.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +29,15 @@
 
 namespace ganvas {
 
+// The pseudo-key of a lone update (see the top of this file).
+inline constexpr const char* kUpdateKey = "update";
+
 struct RecipeChange {
     int64_t step = 0;   // applied once this many training steps are done
-    std::string key;    // a Live setting's key
-    std::string value;  // the table's encoding of the new value
+    std::string key;    // a Live setting's key, or kUpdateKey
+    std::string value;  // the table's encoding of the new value ("\"d\"" / "\"g\"" for an update)
+    bool is_update() const { return key == kUpdateKey; }
+    char update_kind() const { return value == "\"d\"" ? 'd' : 'g'; }  // for is_update() entries
 };
 
 struct Recipe {
@@ -39,6 +52,9 @@ Recipe recipe_of(const GanConfig& config, uint64_t seed);
 // table's encoding). Refuses unknown or reset-only keys, bad values and a step before the
 // timeline's last; on error *recipe is unchanged.
 Status recipe_add_change(Recipe* recipe, int64_t step, const std::string& key, const std::string& text);
+// Appends "at `step`, one lone update of `kind`" ('d' or 'g'). Refuses a step before the
+// timeline's last and another kind; on error *recipe is unchanged.
+Status recipe_add_update(Recipe* recipe, int64_t step, char kind);
 // The config in effect once `step` steps are done: every change at a step <= `step` applied.
 GanConfig recipe_config_at(const Recipe& recipe, int64_t step);
 

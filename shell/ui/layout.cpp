@@ -122,6 +122,8 @@ struct Wishes {
             return {w, body(linked ? 8 : 7) + 112 * m.scale, body(3)};
         case UiWindow::Diagnosis:  // alerts, the histogram and six plots; at least its title bar (it scrolls)
             return {w, body(30), m.title()};
+        case UiWindow::Settings:  // a row per setting and the reset row; at least its title bar (it scrolls)
+            return {w, body(20), m.title()};
         }
         return {w, 0, 0};
     }
@@ -137,6 +139,7 @@ const char* ui_window_title(UiWindow window) {
     case UiWindow::RealDigits: return "Real digits";
     case UiWindow::Digit: return "Digit";
     case UiWindow::Diagnosis: return "Diagnosis";
+    case UiWindow::Settings: return "Settings";
     }
     return "?";
 }
@@ -191,6 +194,7 @@ WindowFlags layout_default_open(float width, float height, float display_scale, 
     WindowFlags open;
     open.fill(true);
     open[ui_window_index(UiWindow::Diagnosis)] = false;  // opened at the first alert, or from the menu
+    open[ui_window_index(UiWindow::Settings)] = false;   // opened from the menu
     const LayoutMetrics m = layout_metrics(width, height, display_scale);
     int lines = 1;
     bool beside = true;
@@ -222,15 +226,16 @@ Layout layout_compute(const LayoutInput& in) {
     const UiWindow first = linked ? UiWindow::Digit : UiWindow::Samples;
     const UiWindow second = linked ? UiWindow::Samples : UiWindow::Digit;
     const UiWindow order[] = {first, second, UiWindow::Training, UiWindow::Losses, UiWindow::RealDigits,
-                              UiWindow::Diagnosis};
+                              UiWindow::Diagnosis, UiWindow::Settings};
 
     if (in.width >= kWideEms * m.text && room_h >= kWideHeightEms * m.text) {
         layout.mode = LayoutMode::Wide;
-        const bool has_left = open(UiWindow::Training) || open(UiWindow::Losses) || open(UiWindow::Diagnosis);
+        const bool has_left = open(UiWindow::Training) || open(UiWindow::Losses) || open(UiWindow::Diagnosis) ||
+                              open(UiWindow::Settings);
         const bool has_right = open(UiWindow::Samples) || open(UiWindow::RealDigits) || open(UiWindow::Digit);
         const float left_w = !has_right ? room_w : has_left ? std::clamp(26 * m.text, 20 * m.text, 0.34f * room_w) : 0;
         std::vector<Wish> column;
-        for (UiWindow w : {UiWindow::Training, UiWindow::Diagnosis, UiWindow::Losses})  // Diagnosis: room before Losses
+        for (UiWindow w : {UiWindow::Training, UiWindow::Diagnosis, UiWindow::Settings, UiWindow::Losses})  // room before Losses
             if (open(w)) column.push_back(wishes.of(w, left_w, linked));
         place_stack(column, left, top, left_w, room_h, m.gap, &layout);
 

@@ -6,7 +6,8 @@
 // in the browser, SDL window units on the desktop); y grows downwards; (0, 0) is the top left.
 //
 // The three arrangements (layout_compute):
-//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over (Diagnosis over) Losses,
+//   Wide      (width >= 62 em, room for 30 em of height): a left column of Training over (Diagnosis
+//             over) (Settings over) Losses,
 //             and on the right the two grids side by side over the Digit window (the Digit
 //             window on top of the grids while a linked digit is shown). The 1280 x 800 look.
 //   Columns   (width >= 36 em): the first window (Samples, or Digit while a linked digit is
@@ -31,9 +32,11 @@ namespace ganvas {
 
 // The windows the layout places (the banner and menu bar are placed too, but always open).
 // Diagnosis (shell/ui/diagnosis_window.cpp) starts closed; the app opens it at the first alert.
-enum class UiWindow : int { Training = 0, Losses, Samples, RealDigits, Digit, Diagnosis };
-constexpr int kUiWindowCount = 6;
-const char* ui_window_title(UiWindow window);  // "Training", "Losses", "Samples", "Real digits", "Digit", "Diagnosis"
+// Settings (shell/ui/settings_window.cpp) starts closed; the banner's Windows menu opens it.
+enum class UiWindow : int { Training = 0, Losses, Samples, RealDigits, Digit, Diagnosis, Settings };
+constexpr int kUiWindowCount = 7;
+// "Training", "Losses", "Samples", "Real digits", "Digit", "Diagnosis", "Settings"
+const char* ui_window_title(UiWindow window);
 inline size_t ui_window_index(UiWindow window) { return static_cast<size_t>(window); }
 using WindowFlags = std::array<bool, kUiWindowCount>;  // indexed by ui_window_index
 

@@ -1,5 +1,8 @@
-// training_window.cpp - "Training": start / pause / reset, checkpoints, threads, the figures of
-// the last step and the status line. See ui.h.
+// training_window.cpp - "Training": start / pause / reset, step by step (Step, Step D, Step G,
+// Run N steps, the speed), checkpoints, threads, the figures of the last step, the keys' help
+// line and the status line. See ui.h (PaceState: the app paces slow motion and Run N).
+#include <algorithm>
+
 #include "ui/ui.h"
 
 namespace ganvas {
@@ -52,25 +55,76 @@ void preset_picker(const UiState& state, UiOutput* out) {
         ImGui::SetTooltip("Preset: choosing one resets to a fresh model of it (same seed).");
 }
 
+// Step, Step D, Step G, Run N and the speed.
+void step_controls(const UiState& state, bool paced, UiOutput* out) {
+    const SessionStatus& s = state.status;
+    PaceState& pace = *state.pace;
+    ImGui::BeginDisabled(!s.ready || s.running || paced);
+    if (ImGui::Button("Step")) out->commands.push_back(command::Step{1});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One iteration: the D step(s), then the G step (key s).");
+    ui_same_line_if_fits("Step D");
+    if (ImGui::Button("Step D")) out->commands.push_back(command::StepAlone{'d'});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One discriminator update alone (recorded in the recipe).");
+    ui_same_line_if_fits("Step G");
+    if (ImGui::Button("Step G")) out->commands.push_back(command::StepAlone{'g'});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One generator update alone (recorded in the recipe).");
+    ImGui::EndDisabled();
+    ImGui::BeginDisabled(!s.ready || s.running);
+    if (pace.run_left > 0) {
+        if (ImGui::Button("Stop run")) pace.run_left = 0;
+    } else if (ImGui::Button("Run")) {
+        pace.run_left = std::max(pace.run_count, 1);
+        pace.credit = 0;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::InputInt("steps##run", &pace.run_count, 0, 0);
+    pace.run_count = std::clamp(pace.run_count, 1, 1000000);
+    ImGui::EndDisabled();
+    float speed = pace.steps_per_second > 0 ? pace.steps_per_second : kPaceMaxStepsPerSecond + 1;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::SliderFloat("speed", &speed, 0.25f, kPaceMaxStepsPerSecond + 1,
+                           speed > kPaceMaxStepsPerSecond ? "full" : "%.2f steps/s", ImGuiSliderFlags_Logarithmic))
+        pace.steps_per_second = speed > kPaceMaxStepsPerSecond ? 0 : speed;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Slow motion for teaching: Start and Run step at this rate, the grid after each step.");
+    if (s.lone_d > 0 || s.lone_g > 0)
+        ImGui::TextColored(kUiDimColor, "lone updates: %lld D, %lld G", static_cast<long long>(s.lone_d),
+                           static_cast<long long>(s.lone_g));
+}
+
 }  // namespace
+
+const char* const kUiKeysHelp = "keys: space start/pause, s step, r reset";
 
 void ui_training_window(const UiState& state, UiOutput* out) {
     const SessionStatus& s = state.status;
     const bool has_model = state.session.has_model();
     if (!ui_begin_window(state, UiWindow::Training, out)) return;
 
-    ImGui::BeginDisabled(!s.ready || s.running);
-    if (ImGui::Button("Start")) out->commands.push_back(command::Start{});
+    PaceState* pace = state.pace;
+    const bool paced = pace && (pace->playing || pace->run_left > 0);  // the app steps (slow motion, Run N)
+    ImGui::BeginDisabled(!s.ready || s.running || paced);
+    if (ImGui::Button("Start")) {
+        if (pace && pace->steps_per_second > 0)
+            pace->playing = true, pace->credit = 0;
+        else
+            out->commands.push_back(command::Start{});
+    }
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::BeginDisabled(!s.running);
-    if (ImGui::Button("Pause")) out->commands.push_back(command::Pause{});
+    ImGui::BeginDisabled(!s.running && !paced);
+    if (ImGui::Button("Pause")) {
+        out->commands.push_back(command::Pause{});
+        if (pace) pace->playing = false, pace->run_left = 0;
+    }
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!has_model);
     if (ImGui::Button("Reset")) out->commands.push_back(command::Reset{});
     ImGui::EndDisabled();
     preset_picker(state, out);
+
+    if (pace) step_controls(state, paced, out);
 
     ImGui::BeginDisabled(!has_model || !state.can_save_file);
     if (ImGui::Button("Save checkpoint")) out->save_checkpoint_file = true;
@@ -106,6 +160,7 @@ void ui_training_window(const UiState& state, UiOutput* out) {
         ImGui::TextColored(kUiDimColor, "training on its own thread");
     else
         ImGui::TextColored(kUiDimColor, "training budget %.0f ms per frame", state.driver.train_slice_ms);
+    ImGui::TextColored(kUiDimColor, "%s", kUiKeysHelp);
     status_line(s);
     ImGui::End();
 }

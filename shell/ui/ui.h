@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,26 @@ struct SavedRunOffer {
     std::string saved_at;  // when it was kept, as the platform words it ("12:03")
 };
 
+// Step by step (the Training window's controls, paced by the app each frame: App::frame).
+// A speed below full turns Start into slow motion: the app then steps whole iterations at
+// that rate itself (the session stays paused between them) and refreshes the grid after each.
+constexpr float kPaceMaxStepsPerSecond = 60;   // the slider's top; beyond it: full speed
+struct PaceState {
+    float steps_per_second = 0;  // 0: full speed (the driver trains); else slow motion
+    bool playing = false;        // slow-motion play (Start with a speed set)
+    int64_t run_left = 0;        // "Run N steps": iterations still to do
+    int run_count = 100;         // the N box
+    double credit = 0;           // iterations due, fractional (slow motion)
+    double last_seconds = -1;    // when the app last paced
+};
+
+// The Settings window's state between frames: reset-only values staged for the next Reset,
+// and the refusal shown next to each field. The app keeps it; only ui_settings_window writes it.
+struct SettingsState {
+    std::map<std::string, std::string> staged;  // key -> text, applied by Reset (with a confirmation)
+    std::map<std::string, std::string> errors;  // key -> why the last value typed was refused
+};
+
 struct UiState {
     const Session& session;
     const SessionStatus& status;
@@ -69,6 +90,8 @@ struct UiState {
     const LayoutKeeper::Frame* layout = nullptr; // where the windows go this frame (ui_begin_window)
     const Diagnosis* diagnosis = nullptr;        // the live diagnosis (points, alerts), when the app has one
     const SavedRunOffer* saved_run = nullptr;    // a kept run to offer (the Resume window), when there is one
+    PaceState* pace = nullptr;                   // step by step (the Training window writes it)
+    SettingsState* settings = nullptr;           // the Settings window's own state
 };
 
 struct UiOutput {
@@ -99,6 +122,16 @@ void ui_real_digits_window(const UiState& state, UiOutput* out);  // ui/real_dig
 void ui_explorer_window(const UiState& state, UiOutput* out);     // ui/explorer_window.cpp ("Digit")
 void ui_diagnosis_window(const UiState& state, UiOutput* out);    // ui/diagnosis_window.cpp
 void ui_resume_window(const UiState& state, UiOutput* out);       // ui/resume_window.cpp (a modal)
+void ui_settings_window(const UiState& state, UiOutput* out);     // ui/settings_window.cpp
+// A value typed for `key` (the Settings window, window.ganvas.setSetting): checked by the core
+// (with the other staged values); a live one adds its command::ChangeSetting to *commands, a
+// reset-only one is staged in *st. Refused: the reason, also kept in st->errors[key].
+Status ui_settings_enter(const Session& session, SettingsState* st, const std::string& key, const std::string& text,
+                         std::vector<SessionCommand>* commands);
+// The Reset that applies the staged values (and clears them): after the confirmation.
+command::Reset ui_settings_reset(SettingsState* st);
+// The keys (space start/pause, s step, r reset) and their help line (ui/training_window.cpp).
+extern const char* const kUiKeysHelp;
 
 // [SECTION] Shared look (ui/style.cpp)
 

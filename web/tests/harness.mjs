@@ -124,6 +124,19 @@ export async function openGanvas({ dir = DEFAULT_PAGE_DIR, url = null, query = '
   }
 }
 
+// Polls window.ganvas.status() until pred(status) holds; fails with `what` after `ms` (or at once
+// when the app reports an error).
+export async function waitForStatus(page, pred, what, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const status = await page.evaluate(() => window.ganvas.status());
+    if (pred(status)) return status;
+    if (status.error) fail(`${what}: the app reports ${status.error}`);
+    if (Date.now() > deadline) fail(`${what}; status ${JSON.stringify(status)}`);
+    await sleep(100);
+  }
+}
+
 // The median and the q-quantile (nearest rank) of numbers.
 export function quantile(values, q) {
   if (values.length === 0) return NaN;

@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { DEFAULT_PAGE_DIR, REPO, fail, openGanvas, parseArgs, runScript, sleep } from './harness.mjs';
+import { DEFAULT_PAGE_DIR, REPO, fail, openGanvas, parseArgs, runScript, sleep, waitForStatus } from './harness.mjs';
 
 const USAGE = 'usage: node web/tests/link_browser.mjs [--dir build/wasm/web] [--steps 60] [--timeout 120]';
 const NAME = 'link_browser';
@@ -30,18 +30,6 @@ const NATIVE_CLI = join(REPO, 'build', 'native', 'cli', 'ganvas');
 const SAMPLE = 5;                 // the grid cell the sender selects
 const SHIPPED_OPEN_LIMIT_MS = 2000;
 const log = (m) => console.log(`${NAME}: ${m}`);
-
-// Polls status() until pred(status) holds; fails with `what` after `ms`.
-async function waitForStatus(page, pred, what, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const status = await page.evaluate(() => window.ganvas.status());
-    if (pred(status)) return status;
-    if (status.error) fail(`${what}: the app reports ${status.error}`);
-    if (Date.now() > deadline) fail(`${what}; status ${JSON.stringify(status)}`);
-    await sleep(100);
-  }
-}
 
 // digit() with its pixels as base64 of their float32 bytes (exact across evaluate()).
 const DIGIT_IN_PAGE = `(() => {
