@@ -29,7 +29,8 @@ const RemedyLine kDiagnosisRemedies[] = {
     {AlertKind::DWinning, "objective=hinge", "hinge: D's loss saturates once it is sure, G's gradient does not"},
     {AlertKind::DWinning, "adam_d.lr=0.00005", "a slower D: G gets to catch up"},
     {AlertKind::DWinning, "d_steps=1", "one D step per G step"},
-    {AlertKind::Diverging, "adam_d.lr=0.0001 adam_g.lr=0.0001", "smaller learning rates (then Reset: the weights are lost)"},
+    {AlertKind::Diverging, "adam_d.lr=0.0001 adam_g.lr=0.0001", "smaller learning rates, then Start: the run goes on from its last good snapshot"},
+    {AlertKind::Diverging, "adam_d.lr=0.00002 adam_g.lr=0.00002", "much smaller learning rates, then Start: the run goes on from its last good snapshot"},
 };
 
 // Whether every change is a live setting the config accepts, and at least one changes it.
@@ -119,7 +120,14 @@ std::vector<DiagnosisAlert> diagnosis_alerts(const std::vector<DiagnosisPoint>& 
     if (points.empty()) return alerts;
     const DiagnosisPoint& last = points.back();
     char text[256];
-    if (!std::isfinite(last.d_loss) || !std::isfinite(last.g_loss)) {
+    if (last.rolled_back) {
+        DiagnosisAlert a;
+        a.kind = AlertKind::Diverging;
+        a.since_step = last.diverged_step;
+        a.text = "diverging: " + last.divergence + " at step " + diagnosis_thousands(last.diverged_step) +
+                 "; rolled back to step " + diagnosis_thousands(last.step);
+        alerts.push_back(a);
+    } else if (!std::isfinite(last.d_loss) || !std::isfinite(last.g_loss)) {
         DiagnosisAlert a;
         a.kind = AlertKind::Diverging;
         a.since_step = last.step;
@@ -186,6 +194,26 @@ bool Diagnosis::update(const Session& session, const SessionStatus& status, doub
         points_.clear();
         alerts_.clear();
         if (classifier_error_.empty()) status_text_ = "Waiting for training.";
+    }
+    if (status.rollback.count != rollbacks_seen_) {  // the session rolled back a diverged run
+        rollbacks_seen_ = status.rollback.count;
+        // The points past the restored step are of weights that are gone; the rollback is the last.
+        while (!points_.empty() && points_.back().step >= status.rollback.restored_step) points_.pop_back();
+        DiagnosisPoint p;
+        p.step = status.rollback.restored_step;
+        p.rolled_back = true;
+        p.diverged_step = status.rollback.diverged_step;
+        p.divergence = status.rollback.reason;
+        p.d_loss = status.last.d_loss;  // the snapshot's, finite
+        p.g_loss = status.last.g_loss;
+        p.d_real = status.last.d_real;
+        p.d_fake = status.last.d_fake;
+        p.fd = NAN;
+        points_.push_back(p);
+        last_time_ = now_seconds;
+        status_text_.clear();
+        alerts_ = diagnosis_alerts(points_, session.live_config());
+        return true;
     }
     if (!session.has_model() || session.explore_only()) {
         if (session.explore_only()) status_text_ = "An explore-only generator: nothing trains, nothing to diagnose.";

@@ -24,7 +24,10 @@
 //                   of the samples: "mode collapse: 3 digits make 93 % of the samples since step 4,200"
 //   D is winning    D(G(z)) < 0.05 at the last two points: "D is winning: D(G(z)) below 0.05 since
 //                   step 1,200 (now 0.012), G's gradients are vanishing"
-//   diverging       the last point's losses are not finite
+//   diverging       the last point's losses are not finite, or it is a rollback (the session paused
+//                   a diverged run and went back to its last good snapshot, session.h "Divergence"):
+//                   "diverging: the D loss is not finite at step 5,400; rolled back to step 5,213".
+//                   The points past the snapshot's step are dropped (their weights are gone).
 // Each alert carries the first applicable remedy of kDiagnosisRemedies (diagnosis.cpp, one line
 // each): "key=value" changes of live settings (gan/settings.h) that the current config accepts and
 // that change something. A remedy whose setting does not exist in this build is skipped.
@@ -62,6 +65,11 @@ struct DiagnosisPoint {
     float d_real = 0, d_fake = 0; // mean since the previous point
     float d_loss = 0, g_loss = 0; // the last step's
     bool scored = false;          // false: the losses were not finite, nothing was scored
+    // A rollback (session.h, "Divergence"): the session went back to the snapshot at `step`
+    // after `diverged_step` diverged, for the reason `divergence`. Not scored.
+    bool rolled_back = false;
+    int64_t diverged_step = 0;
+    std::string divergence;       // "the D loss is not finite"
 };
 
 enum class AlertKind { ModeCollapse, DWinning, Diverging };
@@ -120,6 +128,7 @@ private:
     std::vector<DiagnosisPoint> points_;
     std::vector<DiagnosisAlert> alerts_;
     uint64_t model_version_ = ~uint64_t(0);
+    int64_t rollbacks_seen_ = 0;  // SessionStatus::rollback.count already shown
     double last_time_ = 0;
     bool wants_classifier_ = false, requested_ = false;
     double score_ms_ = 0, sample_ms_ = 0;
