@@ -91,6 +91,13 @@
 //   window.ganvas.changeSetting(key, value)
 //                           a live setting from the next step on, recorded in the recipe (links and
 //                           checkpoints replay it); throws Error(reason) for reset-only keys, bad values.
+//   window.ganvas.history()  {steps_per_point, d_loss: [...], g_loss: [...]}: the loss history the
+//                           Losses window plots (one point per steps_per_point steps; null: not finite).
+// status() also has rollback {count, diverged_step, restored_step, reason, undone, snapshot_step}:
+// a step whose loss is not finite or explodes pauses the run and rolls it back to the last good
+// in-memory snapshot (shell/session.h, "Divergence"); status().message then says what happened at
+// which step, what was restored and undone ("undone: adam_d.lr=1.0") and what to try (lower
+// learning rates: diagnosis() has the Diverging alert with the remedy); count 0: none yet.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -197,6 +204,7 @@
         loadClassifier: Module.cwrap('ganvas_load_classifier', 'number', ['number', 'number']),
         classifierFailed: Module.cwrap('ganvas_classifier_failed', null, ['string']),
         diagnosis: Module.cwrap('ganvas_diagnosis_json', 'number', []),
+        history: Module.cwrap('ganvas_history_json', 'number', []),
         changeSetting: Module.cwrap('ganvas_change_setting', 'number', ['string', 'string']),
       };
     }
@@ -618,6 +626,9 @@
     },
     diagnosis() {
       return JSON.parse(Module.UTF8ToString(exportsOrThrow().diagnosis()));
+    },
+    history() {
+      return JSON.parse(Module.UTF8ToString(exportsOrThrow().history()));
     },
     changeSetting(key, value) {
       if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');

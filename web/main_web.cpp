@@ -526,6 +526,21 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_diagnosis_json() {
     return json.c_str();
 }
 
+// The loss history the Losses window plots (shell/session.h TrainingHistory):
+// {"steps_per_point":N,"d_loss":[...],"g_loss":[...]}; non-finite values are null.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_history_json() {
+    static std::string json;
+    Json j{{"steps_per_point", 1}, {"d_loss", Json::array()}, {"g_loss", Json::array()}};
+    if (ganvas::App* app = web_app()) {
+        const ganvas::TrainingHistory& h = app->session().history();
+        j["steps_per_point"] = h.steps_per_point();
+        for (float v : h.d_loss()) j["d_loss"].push_back(json_number(v));
+        for (float v : h.g_loss()) j["g_loss"].push_back(json_number(v));
+    }
+    json = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json.c_str();
+}
+
 // A live setting (command::ChangeSetting): {"ok":true} or {"ok":false,"error":"..."}.
 EMSCRIPTEN_KEEPALIVE const char* ganvas_change_setting(const char* key, const char* text) {
     static std::string json;
