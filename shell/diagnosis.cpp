@@ -48,6 +48,26 @@ bool Diagnosis::update(const Session& session, const SessionStatus& status, doub
         alerts_.clear();
         if (classifier_error_.empty()) status_text_ = "Waiting for training.";
     }
+    if (status.rollback.count != rollbacks_seen_) {  // the session rolled back a diverged run
+        rollbacks_seen_ = status.rollback.count;
+        // The points past the restored step are of weights that are gone; the rollback is the last.
+        while (!points_.empty() && points_.back().step >= status.rollback.restored_step) points_.pop_back();
+        DiagnosisPoint p;
+        p.step = status.rollback.restored_step;
+        p.rolled_back = true;
+        p.diverged_step = status.rollback.diverged_step;
+        p.divergence = status.rollback.reason;
+        p.d_loss = status.last.d_loss;  // the snapshot's, finite
+        p.g_loss = status.last.g_loss;
+        p.d_real = status.last.d_real;
+        p.d_fake = status.last.d_fake;
+        p.fd = NAN;
+        points_.push_back(p);
+        last_time_ = now_seconds;
+        status_text_.clear();
+        alerts_ = diagnosis_alerts(points_, session.live_config());
+        return true;
+    }
     if (!session.has_model() || session.explore_only()) {
         if (session.explore_only()) status_text_ = "An explore-only generator: nothing trains, nothing to diagnose.";
         return false;

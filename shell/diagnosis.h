@@ -78,6 +78,7 @@ private:
     std::vector<DiagnosisPoint> points_;
     std::vector<DiagnosisAlert> alerts_;
     uint64_t model_version_ = ~uint64_t(0);
+    int64_t rollbacks_seen_ = 0;  // SessionStatus::rollback.count already shown
     double last_time_ = 0;
     bool wants_classifier_ = false, requested_ = false;
     double score_ms_ = 0, sample_ms_ = 0;

@@ -95,10 +95,23 @@ void Driver::resume_if_running() {
 void Driver::collect() {
     if (attached_version_ != session_.model_version()) return;  // the trainer never had this model
     trainer_->take(&report_, &session_.samples_buffer(), &session_.snapshot_buffer());
+    if (report_.have_state) session_.snapshot_arrived();  // committed when the history reaches its step
+    // A diverged step: the trainer has parked itself, the session rolled back (its step is the snapshot's).
     for (const StepStats& done : report_.iterations)
-        if (!session_.record_iteration(done)) break;  // diverged: the trainer has parked itself
+        if (!session_.record_iteration(done)) return attach_after_rollback();
     session_.note_progress(report_.step, report_.epoch);
+    if (!report_.weights_diverged.empty()) {  // parked too
+        session_.weights_diverged(report_.step, report_.weights_diverged);
+        return attach_after_rollback();
+    }
     if (report_.have_samples) session_.mark_samples_fresh(report_.samples_step);
+}
+
+void Driver::attach_after_rollback() {
+    // The model went back under the parked trainer: its report (step, samples) is of the weights
+    // that are gone, so it starts afresh from the restored model.
+    trainer_->park();
+    trainer_->attach(session_.model(), &session_.data(), &session_.grid_z());
 }
 
 // [SECTION] Driver: per-frame work
@@ -160,6 +173,9 @@ void Driver::frame() {
         } else if (begin - last_preview_ >= kPreviewIntervalSeconds) {
             trainer_->request_samples();
             last_preview_ = begin;
+            want_state_snapshot(begin);
+            if (session_.state_snapshot_wanted())
+                trainer_->request_state_snapshot(session_.incoming_snapshot(), session_.next_snapshot_step());
         }
         if (!session_.running()) park_and_collect();  // it diverged and parked itself
     } else if (session_.model() != nullptr && !rebuilding &&
@@ -167,6 +183,7 @@ void Driver::frame() {
         session_.apply(command::RefreshSamples{});
         last_preview_ = clock_();
         refreshed = true;
+        if (running) want_state_snapshot(begin);  // taken at the end of the next iteration
     }
     if (running && !trainer_) {
         const bool must_step = !refreshed || part_seconds_ > slice_seconds_;
@@ -179,6 +196,12 @@ void Driver::frame() {
         iters_per_sec_ = 0;
     }
     update_rate(now);
+}
+
+void Driver::want_state_snapshot(double now) {
+    if (now - last_state_snapshot_ < kSnapshotIntervalSeconds) return;
+    session_.want_state_snapshot();
+    last_state_snapshot_ = now;
 }
 
 void Driver::update_rate(double now) {

@@ -120,7 +120,11 @@ private:
     void park_and_collect();   // the one place the UI thread takes the model back
     void resume_if_running();  // and the one place it hands it over again
     void collect();            // the trainer's news: iterations, step, samples
+    void attach_after_rollback();  // the session rolled the model back: the trainer starts afresh
     void update_rate(double now);
+    // With the grid refresh: asks the session for a state snapshot every kSnapshotIntervalSeconds
+    // (session.h, "Divergence").
+    void want_state_snapshot(double now);
 
     Session& session_;
     DriverClock clock_;
@@ -139,6 +143,7 @@ private:
     double part_seconds_ = 0;          // smoothed duration of one part of a step; 0: none yet
     double slice_seconds_ = kTrainSliceSeconds;
     double last_preview_ = -1e30;
+    double last_state_snapshot_ = -1e30;
     FrameTimes frame_intervals_, frame_work_;
 
     // Declared last so it is destroyed first: its thread stops before anything it uses.

@@ -8,6 +8,7 @@
 #include "base/parallel.h"
 #include "gan/sampler.h"
 #include "gan/streams.h"
+#include "gan/recipe.h"
 #include "gan/settings.h"
 #include "io/checkpoint.h"
 #include "trainer_thread.h"
@@ -122,6 +123,15 @@ void Session::adopt_model(std::unique_ptr<Gan> gan) {
     explore_.reset();
     model_has_recipe_ = true;
     model_changed();
+    // The first snapshot, and room for the others now: training then never allocates for them.
+    for (RunSnapshotSlot* slot : {&ring_[0], &ring_[1], &incoming_}) slot->valid = false;
+    incoming_pending_ = false;
+    state_snapshot_wanted_ = false;
+    if (gan_snapshot_take(*gan_, &incoming_.state) == Divergence::None) {
+        commit_snapshot();
+        ring_[1].state = ring_[0].state;  // sized, not valid
+        incoming_.state = ring_[0].state;
+    }
 }
 
 // [SECTION] Session: commands
@@ -218,6 +228,10 @@ Status Session::change_setting(const std::string& key, const std::string& text) 
     if (explore_) return Status::failure(kExploreOnlyRefusal);
     if (rebuilding()) return Status::failure("A link's model is being rebuilt: change settings once it is shown.");
     if (gan_->mid_iteration()) finish_iteration();  // a change applies between iterations only
+    // A snapshot first, so a change that blows the run up is undone by the rollback. Not when the
+    // newest is of this step already (the same weights; its recipe undoes every change made here).
+    if (!(ring_[0].valid && ring_[0].state.step == gan_->step()) && !take_state_snapshot())
+        return Status::failure(message_);  // the weights had diverged: rolled back instead
     Status changed = gan_->change_setting(key, text);
     if (!changed) {
         show_message("Cannot set " + key + ": " + changed.message, true);
@@ -314,11 +328,11 @@ Status Session::step(int64_t count) {
     bool finite = true;
     while (finite && gan_->step() < target) {
         StepStats done;
-        if (gan_->train_part(data_, &done)) finite = record_iteration(done);
+        if (gan_->train_part(data_, &done)) finite = record_iteration(done) && snapshot_if_wanted();
     }
-    note_progress(gan_->step(), gan_->epoch());
+    if (finite) note_progress(gan_->step(), gan_->epoch());  // else the rollback set them
     preview_dirty_ = true;
-    return finite ? Status::success() : Status::failure(error_);
+    return finite ? Status::success() : Status::failure(error_.empty() ? message_ : error_);
 }
 
 Status Session::save_checkpoint() {
@@ -406,7 +420,8 @@ bool Session::train_part() {
     StepStats done;
     const bool completed = gan_->train_part(data_, &done);
     note_progress(gan_->step(), gan_->epoch());
-    if (completed && record_iteration(done) && rebuilding() && gan_->step() >= rebuild_target_) finish_rebuild();
+    if (completed && record_iteration(done) && snapshot_if_wanted() && rebuilding() && gan_->step() >= rebuild_target_)
+        finish_rebuild();
     return completed;
 }
 
@@ -416,15 +431,100 @@ void Session::finish_iteration() {
 }
 
 bool Session::record_iteration(const StepStats& stats) {
-    last_ = stats;
-    if (!std::isfinite(last_.d_loss) || !std::isfinite(last_.g_loss)) {
-        running_ = false;
-        error_ = "Training diverged (a loss is not finite) at step " + std::to_string(last_.step) +
-                 ". Press Reset to start over.";
+    if (step_divergence(stats) != Divergence::None) {
+        last_ = stats;
+        roll_back(stats.step, step_divergence_text(stats));
         return false;
     }
+    last_ = stats;
     history_.add(last_);
+    if (incoming_pending_ && stats.step == incoming_.state.step) commit_snapshot();
     return true;
+}
+
+// [SECTION] Session: divergence (see "Divergence" in session.h)
+
+namespace {
+
+// The changes of `now`'s timeline that `then`'s lacks, for people: "adam_d.lr=1.0, adam_g.lr=1.0".
+std::string undone_changes(const Recipe& then, const Recipe& now) {
+    std::string text;
+    for (const RecipeChange& c : now.timeline) {
+        bool kept = false;
+        for (const RecipeChange& t : then.timeline) kept = kept || (t.step == c.step && t.key == c.key && t.value == c.value);
+        if (!kept) text += (text.empty() ? "" : ", ") + c.key + "=" + c.value;
+    }
+    return text;
+}
+
+}  // namespace
+
+int64_t Session::next_snapshot_step() const {
+    return ring_[0].valid ? ring_[0].state.step + kSnapshotIntervalSteps : 0;
+}
+
+bool Session::take_state_snapshot() {
+    state_snapshot_wanted_ = false;
+    incoming_pending_ = false;
+    std::string why;
+    if (gan_snapshot_take(*gan_, &incoming_.state, &why) != Divergence::None) {
+        roll_back(gan_->step(), why);
+        return false;
+    }
+    commit_snapshot();
+    return true;
+}
+
+bool Session::snapshot_if_wanted() {
+    if (!state_snapshot_wanted_ || rebuilding() || gan_->step() < next_snapshot_step()) return true;
+    return take_state_snapshot();
+}
+
+void Session::weights_diverged(int64_t step, const std::string& why) { roll_back(step, why); }
+
+void Session::commit_snapshot() {
+    incoming_pending_ = false;
+    if (incoming_.state.empty()) return;
+    std::swap(ring_[1], incoming_);  // the oldest's buffers are reused next time
+    std::swap(ring_[0], ring_[1]);
+    ring_[0].history = history_;     // reserved: no allocation
+    ring_[0].last = last_;
+    ring_[0].valid = true;
+    incoming_.valid = false;
+}
+
+void Session::roll_back(int64_t diverged_step, const std::string& why) {
+    running_ = false;
+    preview_dirty_ = true;
+    incoming_pending_ = false;
+    state_snapshot_wanted_ = false;
+    // The newest snapshot, unless the same settings blew it up within kRollbackMarginSteps.
+    int pick = ring_[0].valid ? 0 : -1;
+    if (pick == 0 && ring_[1].valid && diverged_step - ring_[0].state.step < kRollbackMarginSteps &&
+        recipe_to_json(ring_[0].state.recipe) == recipe_to_json(gan_->recipe()))
+        pick = 1;
+    const std::string what = "Training diverged at step " + std::to_string(diverged_step) + ": " + why + ".";
+    const std::string undone = pick < 0 ? std::string() : undone_changes(ring_[pick].state.recipe, gan_->recipe());
+    if (pick < 0 || !gan_snapshot_restore(ring_[pick].state, gan_.get())) {
+        error_ = what + " There is no snapshot to go back to: press Reset to start over.";
+        return;
+    }
+    if (pick == 1) {
+        std::swap(ring_[0], ring_[1]);
+        ring_[1].valid = false;  // the one that blew up this soon is no good
+    }
+    history_ = ring_[0].history;
+    last_ = ring_[0].last;
+    note_progress(gan_->step(), gan_->epoch());
+    rollback_.count += 1;
+    rollback_.diverged_step = diverged_step;
+    rollback_.restored_step = gan_->step();
+    rollback_.reason = why;
+    rollback_.undone = undone;
+    show_message(what + " Rolled back to step " + std::to_string(gan_->step()) + " (the last good snapshot" +
+                     (undone.empty() ? std::string() : "; undone: " + undone) +
+                     ") and paused. Try lower learning rates (the Diagnosis window's remedy), then Start.",
+                 true);
 }
 
 void Session::note_progress(int64_t step, int64_t epoch) {
@@ -460,6 +560,8 @@ SessionStatus Session::status() const {
     s.digit.share_refusal = share_refusal();
     s.digit.link_state = link_state_;
     s.digit.link_message = link_message_;
+    s.rollback = rollback_;
+    s.rollback.snapshot_step = ring_[0].valid ? ring_[0].state.step : -1;
     return s;
 }
 

@@ -19,6 +19,11 @@
 //   links                       OpenLink shows a link's digit at once when the model is the link's,
 //                               else resets to the link's recipe and rebuilds it (trains to its
 //                               step at full speed, no grid refreshes), then checks the weight hash
+//   divergence                  a step whose loss is not finite or explodes (gan/snapshot.h says
+//                               what that means), or a snapshot whose weights are, pauses the run
+//                               and rolls it back to the last good in-memory snapshot (see
+//                               "Divergence" below); the status line says what happened and what
+//                               to try, the Diagnosis window offers the remedy (shell/diagnosis.h)
 //   explore-only models         LoadGenerator: a generator file's G alone (no D, no optimiser):
 //                               drawn in the grid and the explorer, never trained
 // Commands (start, pause, reset, step N, threads, checkpoints, ...) are values (SessionCommand)
@@ -37,6 +42,7 @@
 
 #include "base/status.h"
 #include "gan/gan.h"
+#include "gan/snapshot.h"
 #include "io/dataset.h"
 #include "io/image.h"
 #include "io/link.h"
@@ -60,6 +66,24 @@ constexpr int kGridGutter = 1;
 constexpr const char* kExploreOnlyRefusal = "An explore-only generator: Reset starts a run of your own.";
 // Points each history series keeps (then neighbours are averaged in pairs).
 constexpr int kHistoryCapacity = 1024;
+// Divergence. The session keeps a ring of two in-memory snapshots (gan/snapshot.h: G, D, both
+// Adam states, streams, step, recipe) with the loss history of their step. One is taken
+//   - at Reset and at a load (step 0 or the checkpoint's step),
+//   - just before a live setting changes (ChangeSetting: the change that blows a run up is then
+//     undone by the rollback),
+//   - while training, when the Driver asks (with the grid refresh, at most every
+//     kSnapshotIntervalSeconds) and at least kSnapshotIntervalSteps after the last one, at the end
+//     of an iteration: a copy of ~2 M parameters x 3 (weights, Adam's m and v), a few ms natively
+//     every 2 s or more: ~9 ms against a ~20 ms seed step, under 0.5 % of training time (README,
+//     "Divergence never loses the run"; measured by tests/test_snapshot.cpp "[.cost]").
+// When a step diverges the session pauses and restores the newest snapshot, or the older one when
+// the newest is less than kRollbackMarginSteps before the divergence with the same recipe (the
+// same settings blew it up that soon: it was probably already on its way). The history becomes the
+// snapshot's (the losses of the steps it undid are gone with them), the recipe too (a change
+// recorded after it is undone: the timeline says what produced the weights, so a link replays).
+constexpr double kSnapshotIntervalSeconds = 2.0;
+constexpr int64_t kSnapshotIntervalSteps = 100;
+constexpr int64_t kRollbackMarginSteps = 20;
 
 // How a session starts: where the digits are, which preset, which seed, how many threads. The
 // run that follows is the model's recipe (Gan::recipe(), stored in its checkpoints): a loaded
@@ -193,6 +217,16 @@ struct DigitStatus {
     std::string link_message;   // what happened to the last OpenLink, for people
 };
 
+// The last rollback (see "Divergence" above); count 0: none yet in this session.
+struct RollbackStatus {
+    int64_t count = 0;
+    int64_t diverged_step = 0;  // the step that diverged
+    int64_t restored_step = 0;  // the snapshot's step the model is back at
+    std::string reason;         // "the D loss is not finite", "G's weights passed 1e+03"
+    std::string undone;         // the settings changes it undid: "adam_d.lr=1.0, adam_g.lr=1.0" ("" none)
+    int64_t snapshot_step = -1; // the newest good snapshot now (-1: none)
+};
+
 struct SessionStatus {
     int64_t step = 0, epoch = 0;
     StepStats last;               // the last completed iteration (losses, D(x), D(G(z)))
@@ -210,6 +244,7 @@ struct SessionStatus {
     int64_t lone_d = 0, lone_g = 0;  // lone D / G updates so far (Step D / Step G)
     RebuildStatus rebuild;
     DigitStatus digit;
+    RollbackStatus rollback;
 };
 
 // [SECTION] Session
@@ -287,11 +322,34 @@ public:
     Gan* model() { return gan_.get(); }
     const Dataset& data() const { return data_; }
     // One part of an iteration (Gan::train_part); returns true when it completed one, which
-    // is then recorded (history, divergence). Needs ready().
+    // is then recorded (history, divergence) and followed by a snapshot when one is wanted.
+    // Needs ready().
     bool train_part();
-    // An iteration finished elsewhere (the trainer thread): history, last stats, divergence.
-    // Returns false when it diverged (a loss is not finite): the session is then paused.
+    // An iteration finished here or elsewhere (the trainer thread): history, last stats,
+    // divergence. Returns false when it diverged (gan/snapshot.h step_divergence): the session
+    // is then paused and rolled back (roll_back). From the trainer thread's report: the trainer
+    // has parked itself on the same predicate, so the model is the session's again.
     bool record_iteration(const StepStats& stats);
+    // The trainer refused a snapshot because the weights diverged (why: gan_snapshot_take's
+    // reason) after iteration `step`: pause and roll back. Only with the trainer parked.
+    void weights_diverged(int64_t step, const std::string& why);
+    // Snapshots (see "Divergence"): the Driver asks for one with the grid refresh; it is taken at
+    // the end of the next iteration here (train_part, Step), or by the trainer thread into
+    // incoming_snapshot(), after which snapshot_arrived() commits it once the history reaches its step.
+    void want_state_snapshot() { state_snapshot_wanted_ = true; }
+    bool state_snapshot_wanted() const { return state_snapshot_wanted_; }
+    // The earliest step the next one is taken at (kSnapshotIntervalSteps after the newest).
+    int64_t next_snapshot_step() const;
+    // For the trainer thread: where it writes the snapshot (the session leaves it alone until
+    // snapshot_arrived()); handing it over clears the wish.
+    GanSnapshot* incoming_snapshot() {
+        state_snapshot_wanted_ = false;
+        return &incoming_.state;
+    }
+    void snapshot_arrived() { incoming_pending_ = true; }
+    // The newest good snapshot (empty() when none): what a rollback now restores first.
+    const GanSnapshot& last_good_snapshot() const { return ring_[0].state; }
+    const TrainingHistory& last_good_history() const { return ring_[0].history; }
     // What status() shows as step and epoch while the model is the trainer's.
     void note_progress(int64_t step, int64_t epoch);
     // samples() and snapshot() were written by someone else (the trainer's buffers swapped in),
@@ -333,6 +391,24 @@ private:
     Status reset_with(const std::vector<std::pair<std::string, std::string>>& settings);
     void cancel_rebuild(const char* why);     // a command cut a rebuild short: say so
     void refuse_link(std::string message);
+    // Divergence (see the top of the file).
+    // The model is ours, between iterations. False: the weights had diverged, rolled back instead.
+    bool take_state_snapshot();
+    bool snapshot_if_wanted();                // after an iteration; false as take_state_snapshot
+    void commit_snapshot();                   // incoming_ becomes the newest, with the history now
+    void roll_back(int64_t diverged_step, const std::string& why);
+
+    struct RunSnapshotSlot {
+        GanSnapshot state;
+        TrainingHistory history;  // reserved at full capacity: copying into it never allocates
+        StepStats last;
+        bool valid = false;
+    };
+    RunSnapshotSlot ring_[2];                 // [0] newest, [1] older
+    RunSnapshotSlot incoming_;                // from the trainer, until the history reaches its step
+    bool incoming_pending_ = false;
+    bool state_snapshot_wanted_ = false;
+    RollbackStatus rollback_;
 
     // The digit and links.
     Sequential snapshot_;

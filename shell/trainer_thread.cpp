@@ -46,6 +46,7 @@ void TrainerThread::attach(Gan* gan, const Dataset* data, const Matrix* noise) {
     report_.step = gan->step();
     report_.epoch = gan->epoch();
     samples_wanted_ = false;
+    state_into_ = nullptr;
 }
 
 void TrainerThread::resume(int64_t stop_at) {
@@ -76,6 +77,12 @@ void TrainerThread::request_samples() {
     samples_wanted_ = true;
 }
 
+void TrainerThread::request_state_snapshot(GanSnapshot* into, int64_t min_step) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_into_ = into;
+    state_min_step_ = min_step;
+}
+
 void TrainerThread::take(Report* out, Matrix* samples, Sequential* snapshot) {
     std::lock_guard<std::mutex> lock(mutex_);
     out->iterations.clear();
@@ -83,6 +90,9 @@ void TrainerThread::take(Report* out, Matrix* samples, Sequential* snapshot) {
     out->step = report_.step;
     out->epoch = report_.epoch;
     out->diverged = std::exchange(report_.diverged, false);
+    out->have_state = std::exchange(report_.have_state, false);
+    out->weights_diverged.clear();
+    std::swap(out->weights_diverged, report_.weights_diverged);
     out->have_samples = std::exchange(report_.have_samples, false);
     out->samples_step = report_.samples_step;
     if (out->have_samples) {
@@ -102,11 +112,17 @@ void TrainerThread::loop() {
         }
         busy_ = true;
         const bool make_samples = samples_wanted_;
+        GanSnapshot* const state_into = state_into_;
+        const int64_t state_min_step = state_min_step_;
         lock.unlock();
 
         StepStats done;
         const bool completed = gan_->train_part(*data_, &done);
-        const bool finite = std::isfinite(done.d_loss) && std::isfinite(done.g_loss);
+        const bool finite = step_divergence(done) == Divergence::None;
+        // A state snapshot (off the hot path: every few seconds) checks the weights as it copies.
+        const bool make_state = state_into != nullptr && completed && finite && gan_->step() >= state_min_step;
+        std::string weights_why;
+        const bool state_ok = make_state && gan_snapshot_take(*gan_, state_into, &weights_why) == Divergence::None;
         // Between iterations only, so the snapshot is a whole step's G (else at the next one).
         const bool made_samples = make_samples && completed && finite;
         if (made_samples) {
@@ -122,12 +138,21 @@ void TrainerThread::loop() {
         }
         if (completed) {
             report_.iterations.push_back(done);
-            if (!finite) {  // stop here: the UI reports it and the user resets or loads
+            if (!finite) {  // stop here: the session rolls back to a snapshot and says so
                 report_.diverged = true;
                 run_ = false;
             }
         }
         if (made_samples) report_.have_samples = true;
+        if (make_state) {
+            state_into_ = nullptr;
+            if (state_ok) {
+                report_.have_state = true;
+            } else {  // diverged weights: stop here, the session rolls back
+                report_.weights_diverged = weights_why;
+                run_ = false;
+            }
+        }
         report_.step = step;
         report_.epoch = epoch;
         busy_ = false;

@@ -18,7 +18,7 @@
 // computes on the process's default GEMM pool (core/base/parallel.h); the UI thread samples
 // only while the trainer is parked, and if it ever multiplies while the trainer holds the pool,
 // its products simply run on its own thread (same bits), never racing the trainer's.
-// A run whose loss stops being finite parks itself and reports `diverged`.
+// A run whose step diverges (gan/snapshot.h step_divergence) parks itself and reports `diverged`.
 #pragma once
 
 #include <condition_variable>
@@ -29,6 +29,7 @@
 
 #include "io/dataset.h"
 #include "gan/gan.h"
+#include "gan/snapshot.h"
 #include "nn/tensor.h"
 
 namespace ganvas {
@@ -58,13 +59,19 @@ public:
     // Asks for G(noise) (BatchNormMode::TrainNoUpdate, as the UI does) and a snapshot of G at
     // the end of the next iteration.
     void request_samples();
+    // Asks for a state snapshot (gan/snapshot.h) into *into at the end of the first iteration
+    // that reaches min_step; *into is the trainer's until take() reports have_state. Weights
+    // that diverged (gan_snapshot_take refuses them) park the trainer: weights_diverged says why.
+    void request_state_snapshot(GanSnapshot* into, int64_t min_step);
 
     struct Report {
         std::vector<StepStats> iterations;  // completed since the last take(), oldest first
         int64_t step = 0, epoch = 0;         // the model's, after the last part
         bool have_samples = false;           // `samples` and `snapshot` passed to take() are fresh,
         int64_t samples_step = 0;            // both of the model after this many iterations
-        bool diverged = false;               // a loss was not finite: the trainer parked itself
+        bool diverged = false;               // a step diverged (step_divergence): the trainer parked itself
+        bool have_state = false;             // the requested state snapshot is written
+        std::string weights_diverged;        // non-empty: the snapshot found diverged weights (parked)
     };
     // Moves out what the trainer produced since the last call. With fresh samples, `samples`
     // and `snapshot` are swapped with the trainer's buffers (no copy). Cheap: call it every frame.
@@ -79,6 +86,8 @@ private:
     Matrix samples_;      // the trainer's sample buffer
     Sequential snapshot_;  // and its snapshot of G
     int64_t stop_at_ = -1;
+    GanSnapshot* state_into_ = nullptr;  // a requested state snapshot goes here
+    int64_t state_min_step_ = 0;
 
     std::thread thread_;
     std::mutex mutex_;

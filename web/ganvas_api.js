@@ -113,6 +113,13 @@
 //                           n iterations over the next frames (status().pace.run_left counts down).
 // status() also has lone_d, lone_g, pace {steps_per_second, playing, run_left}, staged {key: text},
 // setting_errors {key: reason}.
+//   window.ganvas.history()  {steps_per_point, d_loss: [...], g_loss: [...]}: the loss history the
+//                           Losses window plots (one point per steps_per_point steps; null: not finite).
+// status() also has rollback {count, diverged_step, restored_step, reason, undone, snapshot_step}:
+// a step whose loss is not finite or explodes pauses the run and rolls it back to the last good
+// in-memory snapshot (shell/session.h, "Divergence"); status().message then says what happened at
+// which step, what was restored and undone ("undone: adam_d.lr=1.0") and what to try (lower
+// learning rates: diagnosis() has the Diverging alert with the remedy); count 0: none yet.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
 // The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
@@ -678,6 +685,13 @@
     },
     historyText() {
       return Module.UTF8ToString(exportsOrThrow().historyJson());
+    },
+    history() {
+      // historyText() has the bits; here non-finite values ("nan", "inf") are null.
+      const h = JSON.parse(Module.UTF8ToString(exportsOrThrow().historyJson()));
+      const num = (v) => (typeof v === 'number' ? v : null);
+      return { steps_per_point: h.stride, d_loss: h.d_loss.map(num), g_loss: h.g_loss.map(num),
+        d_real: h.d_real.map(num), d_fake: h.d_fake.map(num) };
     },
     changeSetting(key, value) {
       if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');

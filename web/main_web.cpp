@@ -216,6 +216,14 @@ std::string status_json(const ganvas::AppStatus& s) {
                       {"share_refusal", s.digit.share_refusal},
                       {"link_state", s.digit.link_state},
                       {"link_message", s.digit.link_message}};
+    // Divergence (shell/session.h): how many rollbacks, the last one's steps and reason, and the
+    // newest good snapshot's step (-1: none).
+    j["rollback"] = Json{{"count", s.rollback.count},
+                         {"diverged_step", s.rollback.diverged_step},
+                         {"restored_step", s.rollback.restored_step},
+                         {"reason", s.rollback.reason},
+                         {"undone", s.rollback.undone},
+                         {"snapshot_step", s.rollback.snapshot_step}};
     // Invalid UTF-8 (a file name in a message) is replaced, never thrown over.
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

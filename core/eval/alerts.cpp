@@ -30,7 +30,8 @@ const RemedyLine kDiagnosisRemedies[] = {
     {AlertKind::DWinning, "objective=hinge", "hinge: D's loss saturates once it is sure, G's gradient does not"},
     {AlertKind::DWinning, "adam_d.lr=0.00005", "a slower D: G gets to catch up"},
     {AlertKind::DWinning, "d_steps=1", "one D step per G step"},
-    {AlertKind::Diverging, "adam_d.lr=0.0001 adam_g.lr=0.0001", "smaller learning rates (then Reset: the weights are lost)"},
+    {AlertKind::Diverging, "adam_d.lr=0.0001 adam_g.lr=0.0001", "smaller learning rates, then Start: the run goes on from its last good snapshot"},
+    {AlertKind::Diverging, "adam_d.lr=0.00002 adam_g.lr=0.00002", "much smaller learning rates, then Start: the run goes on from its last good snapshot"},
 };
 
 // Whether every change is a live setting the config accepts, and at least one changes it.
@@ -123,7 +124,14 @@ std::vector<DiagnosisAlert> diagnosis_alerts(const std::vector<DiagnosisPoint>& 
     if (points.empty()) return alerts;
     const DiagnosisPoint& last = points.back();
     char text[256];
-    if (!std::isfinite(last.d_loss) || !std::isfinite(last.g_loss)) {
+    if (last.rolled_back) {
+        DiagnosisAlert a;
+        a.kind = AlertKind::Diverging;
+        a.since_step = last.diverged_step;
+        a.text = "diverging: " + last.divergence + " at step " + diagnosis_thousands(last.diverged_step) +
+                 "; rolled back to step " + diagnosis_thousands(last.step);
+        alerts.push_back(a);
+    } else if (!std::isfinite(last.d_loss) || !std::isfinite(last.g_loss)) {
         DiagnosisAlert a;
         a.kind = AlertKind::Diverging;
         a.since_step = last.step;

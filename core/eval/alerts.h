@@ -11,7 +11,7 @@
 //                   of the samples: "mode collapse: 3 digits make 93 % of the samples since step 4,200"
 //   D is winning    D(G(z)) < 0.05 at the last two points: "D is winning: D(G(z)) below 0.05 since
 //                   step 1,200 (now 0.012), G's gradients are vanishing"
-//   diverging       the last point's losses are not finite
+//   diverging       the last point's losses are not finite, or it is a rollback (shell/session.h "Divergence")
 // Each alert carries the first applicable remedy of kDiagnosisRemedies (alerts.cpp, one line
 // each): "key=value" changes of live settings (gan/settings.h) that the current config accepts and
 // that change something. A remedy whose setting does not exist in this build is skipped.
@@ -46,6 +46,11 @@ struct DiagnosisPoint {
     float d_real = 0, d_fake = 0; // mean since the previous point
     float d_loss = 0, g_loss = 0; // the last step's
     bool scored = false;          // false: the losses were not finite, nothing was scored
+    // A rollback (shell/session.h, "Divergence"): the session went back to the snapshot at `step`
+    // after `diverged_step` diverged, for the reason `divergence`. Not scored.
+    bool rolled_back = false;
+    int64_t diverged_step = 0;
+    std::string divergence;       // "the D loss is not finite"
 };
 
 // Fills the point's scored part (fd, modes, kl, confident, histogram, scored) from a scoring.

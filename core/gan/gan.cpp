@@ -331,6 +331,21 @@ void Gan::set_step(int64_t step) {
     (void)s;
 }
 
+Status Gan::rewind(const Recipe& recipe, int64_t step) {
+    if (recipe.seed != seed_) return Status::failure("the recipe is another run's (another seed)");
+    const int begun = part_;
+    part_ = 0;  // a begun iteration is abandoned: its next part starts afresh
+    const Status s = set_config(recipe_config_at(recipe, step));
+    if (!s) {
+        part_ = begun;
+        return s;
+    }
+    recipe_ = recipe;
+    set_step(step);  // the lone updates the recipe holds up to that step, counted again
+    pending_ = StepStats{};
+    return Status::success();
+}
+
 void Gan::set_trainer_state(const TrainerState& state) {
     noise_rng_.set_state(state.noise);
     data_rng_.set_state(state.data);

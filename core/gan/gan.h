@@ -163,6 +163,10 @@ public:
     const AdamState& adam_d() const { return adam_d_; }
     // For checkpoint loading: `step` iterations are done (the config becomes the recipe's at step).
     void set_step(int64_t step);
+    // For rollbacks (gan/snapshot.h): abandons a begun iteration and takes `recipe` with `step`
+    // iterations done (the config becomes recipe_config_at(recipe, step)). Refused, nothing
+    // changed, when the recipe has another seed or other reset-only settings.
+    Status rewind(const Recipe& recipe, int64_t step);
     TrainerState trainer_state() const { return {noise_rng_.state(), data_rng_.state(), sampler_.state()}; }
     // state must be valid (see BatchSampler(const BatchSamplerState&, int)).
     void set_trainer_state(const TrainerState& state);

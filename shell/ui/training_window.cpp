@@ -20,6 +20,14 @@ void status_line(const SessionStatus& s) {
         ImGui::TextUnformatted("Training...");
     } else if (s.step == 0) {
         ImGui::TextUnformatted("Ready: press Start.");
+    } else if (s.rollback.count > 0 && s.step == s.rollback.restored_step) {
+        // Just rolled back (shell/session.h, "Divergence"): what happened and what to try, until Start.
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kUiErrorColor, "Paused: diverged at step %lld (%s), rolled back to step %lld.",
+                           static_cast<long long>(s.rollback.diverged_step), s.rollback.reason.c_str(),
+                           static_cast<long long>(s.rollback.restored_step));
+        ImGui::TextColored(kUiDimColor, "Lower the learning rates (the Diagnosis window's remedy), then Start.");
+        ImGui::PopTextWrapPos();
     } else {
         ImGui::TextUnformatted("Paused.");
     }
