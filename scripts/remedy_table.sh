@@ -38,6 +38,8 @@ ROWS=(
   "objective minimax (saturating)|--set objective=minimax"
   "R1 penalty (r1_gamma 10)|--set r1_gamma=10"
   "objective wgan-gp (gp_lambda 10)|--set objective=wgan-gp"
+  "spectral normalisation of D|--set spectral_norm=true"
+  "minibatch stddev in D|--set minibatch_stddev=true"
 )
 
 out=runs/remedy_table

@@ -111,9 +111,12 @@ const textSize = (width, height) => (Math.min(width, height) < 600 ? 17 : 15);
 
 // Pixels of the slider grab's colour inside `rect` of a CSS-scale screenshot: the bounding box
 // of the topmost run of them (the first slider in that window).
-async function findGrab(page, rect) {
+// `which` 'first': the first slider from the top; 'leftmost': of all sliders in the rectangle, the
+// one whose grab is furthest left (a slider at its minimum, e.g. threads at 1, beside the speed
+// slider at "full").
+async function findGrab(page, rect, which = 'first') {
   const png = (await page.screenshot({ scale: 'css' })).toString('base64');
-  return page.evaluate(async ({ png, rect, grab }) => {
+  return page.evaluate(async ({ png, rect, grab, which }) => {
     const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -123,6 +126,7 @@ async function findGrab(page, rect) {
     const w = Math.floor(rect.width) - 1, h = Math.floor(rect.height) - 1;
     const d = ctx.getImageData(x0, y0, w, h).data;
     const near = (i) => Math.abs(d[i] - grab[0]) < 14 && Math.abs(d[i + 1] - grab[1]) < 14 && Math.abs(d[i + 2] - grab[2]) < 14;
+    const boxes = [];
     let box = null;
     for (let y = 0; y < h; y++) {
       let any = false;
@@ -134,10 +138,16 @@ async function findGrab(page, rect) {
         box.x1 = Math.max(box.x1, x);
         box.y1 = y;
       }
-      if (box && !any) break;  // the end of the first slider's rows
+      if (box && !any) {  // the end of one slider's rows
+        boxes.push(box);
+        box = null;
+        if (which === 'first') break;
+      }
     }
-    return box && { x: x0 + (box.x0 + box.x1) / 2, y: y0 + (box.y0 + box.y1) / 2, width: box.x1 - box.x0 + 1 };
-  }, { png, rect, grab: GRAB });
+    if (box) boxes.push(box);
+    const pick = which === 'first' ? boxes[0] : boxes.sort((a, b) => a.x0 - b.x0)[0];
+    return pick && { x: x0 + (pick.x0 + pick.x1) / 2, y: y0 + (pick.y0 + pick.y1) / 2, width: pick.x1 - pick.x0 + 1 };
+  }, { png, rect, grab: GRAB, which });
 }
 
 // A one-finger drag through Chromium's touch emulation (CDP Input.dispatchTouchEvent), slow
@@ -274,7 +284,7 @@ async function touch(options) {
 
     const before = await page.evaluate(() => window.ganvas.status());
     if (before.max_threads < 2) fail(`the threads slider needs 2 or more cores (max_threads ${before.max_threads})`);
-    const grab = await findGrab(page, training);
+    const grab = await findGrab(page, training, 'leftmost');  // threads at 1, not the speed slider at full
     if (!grab) fail('no slider grab found in the Training window (the threads slider)');
     await touchDrag(page, cdp, grab, { x: grab.x + 250, y: grab.y });
     await waitFor(page, (s) => s.status.threads === before.max_threads,
@@ -282,10 +292,16 @@ async function touch(options) {
     log(`a touch drag on the threads slider: ${before.threads} -> ${before.max_threads} threads`);
 
     // A drag on the window's background (right of its text, left of its scroll bar) scrolls it.
-    const from = { x: training.x + training.width - 60, y: training.y + training.height * 0.6 };
-    await touchDrag(page, cdp, from, { x: from.x, y: from.y - 80 });
-    wins = await settledWindows(page, 'touch: after the scroll drag');
-    const scrolled = byName(wins, 'Training');
+    // The window's rows change as it grows (buttons, sliders), so a few background points are
+    // tried, right of the widgets: the first drag that lands on background must scroll.
+    let scrolled = null;
+    for (const [dx, fy] of [[60, 0.6], [30, 0.6], [30, 0.75], [30, 0.45], [30, 0.9]]) {
+      const from = { x: training.x + training.width - dx, y: training.y + training.height * fy };
+      await touchDrag(page, cdp, from, { x: from.x, y: from.y - 80 });
+      wins = await settledWindows(page, 'touch: after the scroll drag');
+      scrolled = byName(wins, 'Training');
+      if (scrolled.scroll_y > 20 || scrolled.moved) break;
+    }
     if (!(scrolled.scroll_y > 20) || scrolled.moved)
       fail(`a touch drag up on Training's background did not scroll it: ${JSON.stringify(scrolled)}`);
     log(`a touch drag on Training's background scrolled it by ${scrolled.scroll_y} px`);
