@@ -45,7 +45,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_reference import draw_inputs, f32, fresh_networks, summarise, summarise_module  # noqa: E402
-from seed_gan import Rng, safetensors_bytes, seed_optimizers  # noqa: E402
+from seed_gan import Rng, seed_optimizers, write_reference  # noqa: E402
 
 MASK64 = (1 << 64) - 1
 PENALTY_STREAM = 4  # core/gan/streams.h streams::kPenalty
@@ -215,25 +215,16 @@ def noise_ema_reference(out):
         out.append(("ema.after.%g" % decay, f32(ema)))
 
 
-def main():
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
-        print(__doc__, file=sys.stderr)
-        return 2
-    out_dir = sys.argv[1] if len(sys.argv) == 2 else os.path.dirname(os.path.abspath(__file__))
+def build(out):
     _, x, _, iterations = draw_inputs()
-    out = []
     objective_reference(out)
     penalty_reference(out, x, iterations[0][0])
     training_reference(out, iterations)
     noise_ema_reference(out)
-    metadata = {"format": "ganvas-reference", "torch": torch.__version__, "generator": "tests/reference/make_remedies.py"}
-    path = os.path.join(out_dir, "remedies.safetensors")
-    with open(path, "wb") as f:
-        f.write(safetensors_bytes(out, metadata))
-    print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
-    return 0
+
+
+def main():
+    return write_reference(__doc__, "remedies.safetensors", "tests/reference/make_remedies.py", build)
 
 
 if __name__ == "__main__":
