@@ -236,6 +236,9 @@
         classifierFailed: Module.cwrap('ganvas_classifier_failed', null, ['string']),
         diagnosis: Module.cwrap('ganvas_diagnosis_json', 'number', []),
         changeSetting: Module.cwrap('ganvas_change_setting', 'number', ['string', 'string']),
+        presets: Module.cwrap('ganvas_presets_json', 'number', []),
+        setPreset: Module.cwrap('ganvas_set_preset', 'number', ['string']),
+        applyRemedy: Module.cwrap('ganvas_apply_remedy', 'number', ['string']),
       };
     }
     return native;
@@ -696,6 +699,19 @@
     changeSetting(key, value) {
       if (typeof key !== 'string') throw new TypeError('ganvas.changeSetting(key, value): key must be a string');
       return orThrow(jsonFrom(exportsOrThrow().changeSetting(key, String(value))));
+    },
+    presets() {  // [{name, summary, changes}], "seed" first
+      return JSON.parse(Module.UTF8ToString(exportsOrThrow().presets()));
+    },
+    setPreset(name) {  // a Reset to a fresh model of the preset, paused at step 0
+      if (typeof name !== 'string') throw new TypeError('ganvas.setPreset(name): name must be a string');
+      orThrow(jsonFrom(exportsOrThrow().setPreset(name)));
+      return statusNow();
+    },
+    applyRemedy(remedy) {  // an alert's remedy ("key=value ..."), as its button applies it
+      if (typeof remedy !== 'string') throw new TypeError('ganvas.applyRemedy(remedy): remedy must be a string');
+      orThrow(jsonFrom(exportsOrThrow().applyRemedy(remedy)));
+      return statusNow();
     },
     readyMs: null,  // set when ready resolves
     build: null,  // set below

@@ -32,6 +32,8 @@
 
 #include "app.h"
 #include "base/parallel.h"
+#include "diagnosis.h"
+#include "gan/config.h"
 #include "gan/bench.h"
 #include "io/link.h"
 #include "window.h"
@@ -204,6 +206,7 @@ std::string status_json(const ganvas::AppStatus& s) {
     j["message"] = s.message;
     j["message_is_error"] = s.message_is_error;
     j["explore_only"] = s.explore_only;  // a generator file's model: it cannot train
+    j["preset"] = s.preset;  // the session's preset (setPreset)
     j["lone_d"] = s.lone_d;  // lone D / G updates (Step D / Step G)
     j["lone_g"] = s.lone_g;
     // Opening a link: the rebuild's progress, and what the selected digit and its link are.
@@ -586,6 +589,38 @@ EMSCRIPTEN_KEEPALIVE const char* ganvas_change_setting(const char* key, const ch
     static std::string json;
     return outcome_json(run_on_app(ganvas::command::ChangeSetting{key != nullptr ? key : "", text != nullptr ? text : ""}),
                         &json);
+}
+
+// The presets (the picker's list): [{"name","summary","changes"}], "seed" first.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_presets_json() {
+    static std::string json;
+    Json list = Json::array();
+    for (const std::string& name : ganvas::gan_config_preset_names())
+        list.push_back(Json{{"name", name}, {"summary", ganvas::gan_config_preset_summary(name)},
+                            {"changes", ganvas::gan_config_preset_changes(name)}});
+    json = list.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return json.c_str();
+}
+
+// The preset picker (command::SetPreset: a Reset to a fresh model of it, paused at step 0).
+EMSCRIPTEN_KEEPALIVE const char* ganvas_set_preset(const char* name) {
+    static std::string json;
+    return outcome_json(run_on_app(ganvas::command::SetPreset{name != nullptr ? name : ""}), &json);
+}
+
+// An alert's remedy, as its button applies it (diagnosis_remedy_commands: one ChangeSetting per
+// change, each recorded in the recipe); the first refusal stops and is returned.
+EMSCRIPTEN_KEEPALIVE const char* ganvas_apply_remedy(const char* remedy) {
+    static std::string json;
+    const std::string text = remedy != nullptr ? remedy : "";
+    std::vector<ganvas::SessionCommand> commands = ganvas::diagnosis_remedy_commands(text);
+    ganvas::Status s = commands.empty() ? ganvas::Status::failure("'" + text + "' is not a remedy (key=value ...)")
+                                        : ganvas::Status::success();
+    for (ganvas::SessionCommand& c : commands) {
+        if (!s) break;
+        s = run_on_app(std::move(c));
+    }
+    return outcome_json(s, &json);
 }
 
 // The status as a JSON object; the pointer stays valid until the next call.
