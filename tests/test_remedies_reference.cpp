@@ -235,3 +235,28 @@ TEST_CASE("The EMA update is torch's lerp, at the warm-up's first decay and at 0
         CHECK(ema.buffers == g.buffers);
     }
 }
+
+TEST_CASE("g_batchnorm=false: G without BatchNorm, three seed iterations' losses and final weights",
+          "[reference][architecture][training]") {
+    const ReferenceFile& ref = remedies();
+    const ReferenceInputs& in = inputs();
+    GanConfig c = seed_config_batch8();
+    REQUIRE(settings_set_text(&c, "g_batchnorm", "false").ok);
+    REQUIRE(gan_config_validate(c).ok);
+    Gan gan(c, 0);
+    REQUIRE(gan.generator().layers.size() == 8);  // Linear, LeakyReLU x3, Linear, Tanh: model.0..7
+    derive_gan_weights(gan.generator(), gan.discriminator());
+    const std::vector<double> d_loss = ref.f64("train_nobn.d_loss"), g_loss = ref.f64("train_nobn.g_loss");
+    REQUIRE(d_loss.size() == 3);
+    for (size_t k = 0; k < 3; ++k) {
+        const StepStats s = gan.train_step_with(const_view_of(in.real[k]), const_view_of(in.z_d_iter[k]),
+                                                const_view_of(in.z_g_iter[k]));
+        // 1e-4 relative: float32 sums in a different order than PyTorch's (test_reference.cpp).
+        check_scalar("train_nobn.d_loss[" + std::to_string(k) + "]", s.d_loss, d_loss[k], kPenaltyRel);
+        check_scalar("train_nobn.g_loss[" + std::to_string(k) + "]", s.g_loss, g_loss[k], kPenaltyRel);
+    }
+    // No bias feeds a BatchNorm, so no tensor gets the seed's Adam-amplified-noise allowance: every
+    // weight of both networks at 1e-4 relative.
+    check_network(ref, "train_nobn.final.generator", gan.generator(), false, kPenalty);
+    check_network(ref, "train_nobn.final.discriminator", gan.discriminator(), false, kPenalty);
+}

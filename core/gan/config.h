@@ -14,6 +14,7 @@ namespace ganvas {
 struct GanConfig {
     int latent_dim = 100;
     std::vector<int> g_hidden = {128, 256, 512};  // widths; BatchNorm after all but the first
+    bool g_batchnorm = true;                      // false: G without its BatchNorm1d layers
     std::vector<int> d_hidden = {512, 256};
     int image_pixels = 784;
     float leaky_slope = 0.2f;

@@ -11,12 +11,13 @@ namespace ganvas {
 
 std::vector<LayerSpec> generator_layers(const GanConfig& c) {
     // Linear(latent, h0), LeakyReLU, then per further width: Linear, BatchNorm1d, LeakyReLU;
-    // finally Linear(h_last, 784), Tanh. For the seed: indices 0..9 as in SEED.md.
+    // finally Linear(h_last, 784), Tanh. For the seed: indices 0..9 as in SEED.md. g_batchnorm
+    // false drops the BatchNorm1d layers (the indices close up, as in an nn.Sequential without them).
     std::vector<LayerSpec> layers;
     int width = c.latent_dim;
     for (size_t i = 0; i < c.g_hidden.size(); ++i) {
         layers.push_back(LayerSpec::linear(width, c.g_hidden[i]));
-        if (i > 0) layers.push_back(LayerSpec::batchnorm(c.g_hidden[i]));
+        if (i > 0 && c.g_batchnorm) layers.push_back(LayerSpec::batchnorm(c.g_hidden[i]));
         layers.push_back(LayerSpec::leaky_relu(c.leaky_slope));
         width = c.g_hidden[i];
     }

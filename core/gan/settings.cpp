@@ -92,6 +92,13 @@ std::vector<Setting> make_table() {
                             "pixels per image (the data set's 28x28)", [](GanConfig& c) { return &c.image_pixels; }));
     t.push_back(float_setting("leaky_slope", kReset, 0.0f, false, 1.0f, true, "LeakyReLU slope must be in [0, 1)",
                               "negative slope of every LeakyReLU", [](GanConfig& c) { return &c.leaky_slope; }));
+    {
+        Setting bn = entry("g_batchnorm", SettingType::Bool, kReset, 0, 1, "must be true or false",
+                           "BatchNorm1d after each of G's hidden Linear layers but the first (the seed: true)");
+        bn.bool_member = [](GanConfig& c) { return &c.g_batchnorm; };
+        bn.omit_at_default = true;  // the seed's JSON (and so its checkpoints' bytes) unchanged
+        t.push_back(std::move(bn));
+    }
     t.push_back(int_setting("batch_size", kReset, 2, 1024, "batch size must be 2..1024 (BatchNorm needs at least 2 samples)",
                             "images per training step", [](GanConfig& c) { return &c.batch_size; }));
     add_adam<0>(t);

@@ -35,6 +35,9 @@ What is stored (F32 unless marked F64; "summary" = .sample/.sum/.sumsq as in mak
   ema.after.<decay>                one EMA update, ema.lerp_(weights, 1 - decay), fused (what
                                    torch.optim.swa_utils.get_ema_multi_avg_fn(decay) does),
                                    decay in 0.1 (the warm-up's first), 0.3, 0.999
+  train_nobn.d_loss, .g_loss       F64 (3): three seed iterations with G's BatchNorm1d layers left
+                                   out (g_batchnorm=false; G is model.0..7)
+  train_nobn.final.{generator,discriminator}.<name>.*   summary of every tensor after them
 """
 import os
 import sys
@@ -45,7 +48,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_reference import draw_inputs, f32, fresh_networks, summarise, summarise_module  # noqa: E402
-from seed_gan import Rng, seed_optimizers, write_reference  # noqa: E402
+from seed_gan import Rng, seed_iteration, seed_optimizers, write_reference  # noqa: E402
 
 MASK64 = (1 << 64) - 1
 PENALTY_STREAM = 4  # core/gan/streams.h streams::kPenalty
@@ -183,6 +186,20 @@ def training_reference(out, iterations):
     summarise_module(out, "train_gp.final.discriminator", d)
 
 
+# [SECTION] G without BatchNorm (g_batchnorm=false)
+
+def no_batchnorm_reference(out, iterations):
+    """The seed's program with G's BatchNorm1d layers left out (model.0..7: the Linear indices close
+    up): three seed iterations, their losses and the final weights."""
+    g, d = fresh_networks(g_kwargs={"batchnorm": False})
+    opt_g, opt_d = seed_optimizers(g, d)
+    losses = [seed_iteration(g, d, opt_g, opt_d, *it) for it in iterations[:3]]
+    out.append(("train_nobn.d_loss", np.array([l[0] for l in losses], dtype=np.float64)))
+    out.append(("train_nobn.g_loss", np.array([l[1] for l in losses], dtype=np.float64)))
+    summarise_module(out, "train_nobn.final.generator", g)
+    summarise_module(out, "train_nobn.final.discriminator", d)
+
+
 # [SECTION] Instance noise and the EMA of G
 
 def noise_ema_reference(out):
@@ -221,6 +238,7 @@ def build(out):
     penalty_reference(out, x, iterations[0][0])
     training_reference(out, iterations)
     noise_ema_reference(out)
+    no_batchnorm_reference(out, iterations)
 
 
 def main():

@@ -25,12 +25,12 @@ class Generator(nn.Module):
     """Linear(latent, h0), LeakyReLU(0.2), then per further width Linear, BatchNorm1d, LeakyReLU(0.2);
     Linear(h_last, 784), Tanh. With the defaults: the seed's indices 0..9."""
 
-    def __init__(self, latent=SEED_LATENT, hidden=SEED_G_HIDDEN, slope=0.2):
+    def __init__(self, latent=SEED_LATENT, hidden=SEED_G_HIDDEN, slope=0.2, batchnorm=True):
         super().__init__()
         layers, width = [], latent
         for i, h in enumerate(hidden):
             layers.append(nn.Linear(width, h))
-            if i > 0:
+            if i > 0 and batchnorm:  # batchnorm False: Ganvas's g_batchnorm=false
                 layers.append(nn.BatchNorm1d(h))  # eps 1e-5, momentum 0.1: PyTorch's defaults
             layers.append(nn.LeakyReLU(slope))
             width = h
