@@ -2,7 +2,7 @@
 # fuzz.sh - run the libFuzzer harnesses (tests/fuzz) long, under ASan + UBSan.
 #
 #   scripts/fuzz.sh [RUNS] [NAME ...]     RUNS executions each (default 10000000), every harness
-#                                         by default: link checkpoint generator_file idx config
+#                                         by default: link checkpoint generator_file idx config history
 #
 # Builds the sanitized tree (preset "sanitize"), then runs each harness from its committed seed
 # corpus (new inputs are kept in build/sanitize/tests/fuzz/corpus-NAME), two at a time on the
@@ -15,8 +15,8 @@ cd "$ROOT"
 RUNS="${1:-10000000}"
 shift || true
 NAMES=("$@")
-[ ${#NAMES[@]} -gt 0 ] || NAMES=(link checkpoint generator_file idx config)
-declare -A MAX_LEN=([link]=9000 [checkpoint]=131072 [generator_file]=32768 [idx]=4096 [config]=4096)
+[ ${#NAMES[@]} -gt 0 ] || NAMES=(link checkpoint generator_file idx config history)
+declare -A MAX_LEN=([link]=9000 [checkpoint]=131072 [generator_file]=32768 [idx]=4096 [config]=4096 [history]=4096)
 
 scripts/setup.sh native >/dev/null
 cmake --preset sanitize >/dev/null
