@@ -120,6 +120,7 @@ public:
     const std::vector<float>& d_real() const { return series_[2]; }  // mean D(x)
     const std::vector<float>& d_fake() const { return series_[3]; }  // mean D(G(z))
     int steps_per_point() const { return stride_; }
+    int pending_steps() const { return pending_; }  // steps added since the last point (not in it yet)
     int capacity() const { return capacity_; }
 
     // The whole history as JSON text, for a run the page keeps in the browser with its

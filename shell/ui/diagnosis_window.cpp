@@ -3,29 +3,40 @@
 // D(G(z))). See ui.h and shell/diagnosis.h.
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "diagnosis.h"
+#include "ui/chart.h"
 #include "ui/ui.h"
 
 namespace ganvas {
 
 namespace {
 
-// One series over the points, as PlotLines takes it.
-template <typename Get>
-void plot(const char* label, const std::vector<DiagnosisPoint>& points, Get get, const char* format, float lo,
-          float hi, float height) {
-    std::vector<float> values;
-    values.reserve(points.size());
-    for (const DiagnosisPoint& p : points) values.push_back(float(get(p)));
-    char overlay[64];
-    std::snprintf(overlay, sizeof overlay, format, values.empty() ? 0.0 : double(values.back()));
-    ImGui::TextUnformatted(label);
-    ImGui::PlotLines((std::string("##") + label).c_str(), values.data(), int(values.size()), 0, overlay, lo, hi,
-                     ImVec2(ImGui::GetContentRegionAvail().x, height));
-}
+// One or two series over the points' steps, on a chart (ui/chart.h) with a fixed range when
+// lo < hi (linear, raw: these are scores, not the noisy losses the chart options are for).
+struct Plot {
+    const std::vector<double>& steps;
+    float height;
+    template <typename Get>
+    void operator()(const char* label, const std::vector<DiagnosisPoint>& points, Get get, const char* format,
+                    double lo, double hi) const {
+        std::vector<float> values;
+        values.reserve(points.size());
+        for (const DiagnosisPoint& p : points) values.push_back(float(get(p)));
+        ChartSpec spec;
+        spec.steps = &steps;
+        spec.series = {{label, &values, kChartColors[0]}};
+        spec.height = height;
+        spec.follow_options = false;
+        spec.y_min = lo;
+        spec.y_max = hi;
+        spec.value_format = format;
+        ui_chart(label, spec);
+    }
+};
 
 }  // namespace
 
@@ -67,20 +78,36 @@ void ui_diagnosis_window(const UiState& state, UiOutput* out) {
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     const float line = ImGui::GetTextLineHeight();
     const float avail = ImGui::GetContentRegionAvail().y;
-    const float h = std::max(30.0f, (avail - 7 * (line + 2 * spacing)) / 7);
+    const float h = std::max(4 * line, (avail - 6 * (line + 2 * spacing)) / 6);
     float bins[10];
     for (int c = 0; c < 10; ++c) bins[c] = float(last.histogram[size_t(c)]);
     ImGui::TextUnformatted("Digits drawn now (0 to 9)");
     char overlay[64];
     std::snprintf(overlay, sizeof overlay, "%d modes", last.modes);
     ImGui::PlotHistogram("##histogram", bins, 10, 0, overlay, 0, FLT_MAX, ImVec2(ImGui::GetContentRegionAvail().x, h));
-    plot("Frechet distance to real digits", points, [](const DiagnosisPoint& p) { return p.fd; }, "%.2f", FLT_MAX,
-         FLT_MAX, h);
-    plot("Modes (digits with >= 2.5 %)", points, [](const DiagnosisPoint& p) { return p.modes; }, "%.0f", 0, 10, h);
-    plot("KL to uniform (nats)", points, [](const DiagnosisPoint& p) { return p.kl; }, "%.3f", 0, FLT_MAX, h);
-    plot("Confident share", points, [](const DiagnosisPoint& p) { return p.confident; }, "%.2f", 0, 1, h);
-    plot("D(x)", points, [](const DiagnosisPoint& p) { return p.d_real; }, "%.3f", 0, 1, h);
-    plot("D(G(z))", points, [](const DiagnosisPoint& p) { return p.d_fake; }, "%.3f", 0, 1, h);
+    std::vector<double> steps;
+    steps.reserve(points.size());
+    for (const DiagnosisPoint& p : points) steps.push_back(double(p.step));
+    const Plot plot{steps, h};
+    plot("Frechet distance to real digits", points, [](const DiagnosisPoint& p) { return p.fd; }, "%.2f", NAN, NAN);
+    plot("Modes (digits with >= 2.5 %)", points, [](const DiagnosisPoint& p) { return p.modes; }, "%.0f", 0, 10);
+    plot("KL to uniform (nats)", points, [](const DiagnosisPoint& p) { return p.kl; }, "%.3f", NAN, NAN);
+    plot("Confident share", points, [](const DiagnosisPoint& p) { return p.confident; }, "%.2f", 0, 1);
+    // D on real and on generated digits, on one chart: the gap between them is what matters.
+    std::vector<float> d_real, d_fake;
+    for (const DiagnosisPoint& p : points) {
+        d_real.push_back(float(p.d_real));
+        d_fake.push_back(float(p.d_fake));
+    }
+    ChartSpec spec;
+    spec.steps = &steps;
+    spec.series = {{"D(x)", &d_real, kChartColors[0]}, {"D(G(z))", &d_fake, kChartColors[1]}};
+    spec.height = h;
+    spec.follow_options = false;
+    spec.y_min = 0;
+    spec.y_max = 1;
+    spec.value_format = "%.3f";
+    ui_chart("d_outputs", spec);
     ImGui::End();
 }
 
