@@ -35,6 +35,7 @@ struct TrainArgs {
     long long seed = 1;
     std::string out_dir;    // default runs/<preset>-<seed>
     std::string data_path;  // default: the MNIST images built with Ganvas
+    std::string labels_path;  // optional IDX labels for data_path (checked: count, classes 0-9)
     std::string config_path;             // --config FILE: JSON read onto the preset
     std::vector<std::string> sets;       // --set KEY=VALUE, applied in order after --config
     std::string recipe_path;             // --recipe FILE: config, seed and timeline (instead of the above)

@@ -60,7 +60,8 @@ void train_options(CLI::App& command, TrainArgs* args) {
         ->capture_default_str()
         ->check(CLI::Range(0LL, 1LL << 53));
     command.add_option("--out", args->out_dir, "output folder, created if missing (default: runs/<preset>-<seed>)");
-    command.add_option("--data", args->data_path, "IDX image file (default: the 10,000 MNIST digits built with Ganvas)");
+    command.add_option("--data", args->data_path, "IDX image file, gzip or not (default: the 10,000 MNIST digits built with Ganvas)");
+    command.add_option("--labels", args->labels_path, "with --data: its IDX labels file, gzip or not (checked, then unused by training)");
     command.add_option("--config", args->config_path, "a config JSON file (as in checkpoints); absent keys keep the preset's")
         ->check(CLI::ExistingFile);
     command.add_option("--set", args->sets, "set one setting, e.g. --set adam_g.lr=0.0001 (repeatable; see below)")
@@ -143,7 +144,7 @@ int train_run(const TrainArgs& args) {
     if (out_dir.empty()) out_dir = "runs/" + preset + "-" + std::to_string(seed);
 
     ganvas::Dataset data;
-    const ganvas::Status loaded = ganvas::dataset_load_idx(data_path, "", &data);
+    const ganvas::Status loaded = ganvas::dataset_load_idx(data_path, args.labels_path, &data);
     if (!loaded) {
         std::fprintf(stderr, "ganvas train: cannot load the data: %s\n", loaded.message.c_str());
         return 1;

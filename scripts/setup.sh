@@ -66,7 +66,7 @@ esac
 
 # ---- 1. Debian packages ----------------------------------------------------------------------
 PKGS_COMMON=(cmake g++ make pkg-config git ca-certificates dpkg-dev python3
-             libeigen3-dev catch2 libstb-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libxxhash-dev nodejs npm
+             libeigen3-dev catch2 libstb-dev zlib1g-dev dataset-fashion-mnist nlohmann-json3-dev libcli11-dev libxxhash-dev nodejs npm
              fonts-dejavu-core)  # DejaVu Sans Mono: the UI font (Bitstream Vera licence, shell/CMakeLists.txt)
 PKGS_NATIVE=(libsdl2-dev python3-torch libopenblas0-pthread xvfb  # OpenBLAS: PyTorch's BLAS for tools/bench_pytorch.py
              clang-14 libclang-rt-14-dev libfuzzer-14-dev)  # the sanitized tree and its fuzzers (preset "sanitize")

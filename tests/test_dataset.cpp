@@ -97,3 +97,69 @@ TEST_CASE("Batches cover every image once per epoch, in a new order each epoch",
     CHECK(batch.minCoeff() >= -1.0f);
     CHECK(batch.maxCoeff() <= 1.0f);
 }
+
+#if GANVAS_HAVE_ZLIB
+#include <zlib.h>
+namespace {
+std::vector<uint8_t> gzip_bytes(const std::vector<uint8_t>& plain) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::vector<uint8_t> out(deflateBound(&z, uLong(plain.size())) + 32);
+    z.next_in = const_cast<Bytef*>(plain.data());
+    z.avail_in = uInt(plain.size());
+    z.next_out = out.data();
+    z.avail_out = uInt(out.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("Gzip IDX files parse like plain ones; truncated or 32x32 ones are refused", "[dataset]") {
+    const auto plain = idx_images(3, 28, 28, 3 * 784);
+    const auto gz = gzip_bytes(plain);
+    REQUIRE(idx_is_gzip(gz.data(), gz.size()));
+    Dataset a, b;
+    REQUIRE(idx_parse_images(plain.data(), plain.size(), &a).ok);
+    REQUIRE(idx_parse_images(gz.data(), gz.size(), &b).ok);
+    CHECK(a.pixels == b.pixels);
+
+    const Dataset kept = b;
+    const std::vector<uint8_t> truncated(gz.begin(), gz.begin() + gz.size() / 2);
+    Status s = idx_parse_images(truncated.data(), truncated.size(), &b);
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("truncated") != std::string::npos);
+    CHECK(b.pixels == kept.pixels);
+
+    const auto big = gzip_bytes(idx_images(2, 32, 32, 2 * 1024));
+    s = idx_parse_images(big.data(), big.size(), &b);
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("28x28") != std::string::npos);
+
+    const std::vector<uint8_t> text = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!', '!', '!', '!', '!'};
+    s = idx_parse_images(text.data(), text.size(), &b);
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("not an IDX") != std::string::npos);
+    CHECK(b.count == 3);
+
+    // Labels: gzip accepted, a count mismatch and a class above 9 refused.
+    const std::vector<uint8_t> labels = {0, 0, 8, 1, 0, 0, 0, 3, 4, 9, 0};
+    const auto labels_gz = gzip_bytes(labels);
+    REQUIRE(idx_parse_labels(labels_gz.data(), labels_gz.size(), &b).ok);
+    CHECK(b.labels[1] == 9);
+    const std::vector<uint8_t> two = {0, 0, 8, 1, 0, 0, 0, 2, 4, 9};
+    CHECK_FALSE(idx_parse_labels(two.data(), two.size(), &b).ok);
+    const std::vector<uint8_t> ten = {0, 0, 8, 1, 0, 0, 0, 3, 4, 10, 0};
+    s = idx_parse_labels(ten.data(), ten.size(), &b);
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("0-9") != std::string::npos);
+
+    // A bomb: far more zeros than 60,000 images need.
+    const auto bomb = gzip_bytes(std::vector<uint8_t>(kIdxMaxDecompressed + 100, 0));
+    s = idx_parse_images(bomb.data(), bomb.size(), &b);
+    CHECK_FALSE(s.ok);
+    CHECK(s.message.find("more than") != std::string::npos);
+    CHECK(b.count == 3);
+}
+#endif

@@ -4,7 +4,12 @@
 #include "base/file_io.h"
 
 #include <cassert>
+#include <algorithm>
 #include <numeric>
+
+#if GANVAS_HAVE_ZLIB
+#include <zlib.h>
+#endif
 
 namespace ganvas {
 
@@ -14,7 +19,54 @@ static uint32_t read_be32(const uint8_t* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
+bool idx_is_gzip(const uint8_t* bytes, size_t size) { return size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+
+Status idx_gunzip(const uint8_t* bytes, size_t size, std::vector<uint8_t>* out) {
+#if GANVAS_HAVE_ZLIB
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return Status::failure("gzip: cannot start zlib");
+    std::vector<uint8_t> result;
+    z.next_in = const_cast<Bytef*>(bytes);
+    z.avail_in = uInt(size);
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        if (result.size() >= kIdxMaxDecompressed) {
+            inflateEnd(&z);
+            return Status::failure("gzip: the file decompresses to more than " + std::to_string(kIdxMaxDecompressed) +
+                                   " bytes (60,000 28x28 images at most)");
+        }
+        const size_t have = result.size();
+        result.resize(std::min(kIdxMaxDecompressed + 1, have + (size_t(1) << 20)));
+        z.next_out = result.data() + have;
+        z.avail_out = uInt(result.size() - have);
+        rc = inflate(&z, Z_NO_FLUSH);
+        result.resize(result.size() - z.avail_out);
+        if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended before the stream did
+        if (rc == Z_BUF_ERROR) rc = Z_OK;
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        return Status::failure(rc == Z_OK || rc == Z_BUF_ERROR ? "gzip: the file is truncated (the stream ends early)"
+                                                               : "gzip: the file is corrupt (zlib error " + std::to_string(rc) + ")");
+    if (result.size() > kIdxMaxDecompressed)
+        return Status::failure("gzip: the file decompresses to more than " + std::to_string(kIdxMaxDecompressed) + " bytes");
+    *out = std::move(result);
+    return Status::success();
+#else
+    (void)bytes;
+    (void)size;
+    (void)out;
+    return Status::failure("gzip: this build reads uncompressed IDX only; decompress the file first");
+#endif
+}
+
 Status idx_parse_images(const uint8_t* bytes, size_t size, Dataset* out) {
+    if (idx_is_gzip(bytes, size)) {
+        std::vector<uint8_t> plain;
+        const Status s = idx_gunzip(bytes, size, &plain);
+        if (!s) return s;
+        return idx_parse_images(plain.data(), plain.size(), out);
+    }
     if (size < 16) return Status::failure("not an IDX image file: it is shorter than the 16-byte header");
     const uint32_t magic = read_be32(bytes);
     if (magic != 0x00000803)
@@ -39,6 +91,12 @@ Status idx_parse_images(const uint8_t* bytes, size_t size, Dataset* out) {
 }
 
 Status idx_parse_labels(const uint8_t* bytes, size_t size, Dataset* out) {
+    if (idx_is_gzip(bytes, size)) {
+        std::vector<uint8_t> plain;
+        const Status s = idx_gunzip(bytes, size, &plain);
+        if (!s) return s;
+        return idx_parse_labels(plain.data(), plain.size(), out);
+    }
     if (size < 8) return Status::failure("not an IDX label file: it is shorter than the 8-byte header");
     const uint32_t magic = read_be32(bytes);
     if (magic != 0x00000801)
@@ -50,6 +108,10 @@ Status idx_parse_labels(const uint8_t* bytes, size_t size, Dataset* out) {
                                std::to_string(count) + " labels: truncated or corrupt");
     if (int64_t(count) != out->count)
         return Status::failure(std::to_string(count) + " labels for " + std::to_string(out->count) + " images");
+    for (size_t i = 8; i < size; ++i)
+        if (bytes[i] > 9)
+            return Status::failure("label " + std::to_string(bytes[i]) + " at index " + std::to_string(i - 8) +
+                                   ": labels must be classes 0-9");
     out->labels.assign(bytes + 8, bytes + size);
     return Status::success();
 }

@@ -27,9 +27,16 @@ struct Dataset {
     bool empty() const { return count == 0; }
 };
 
+// Gzip (magic 1f 8b) is detected and decompressed first, natively through zlib; builds without
+// zlib (wasm) refuse it with a message, and the page decompresses in JS before calling the core.
+// Decompressed sizes above kIdxMaxDecompressed and truncated streams are refused.
+constexpr size_t kIdxMaxDecompressed = size_t(60000) * 28 * 28 * 2;
+bool idx_is_gzip(const uint8_t* bytes, size_t size);
+Status idx_gunzip(const uint8_t* bytes, size_t size, std::vector<uint8_t>* out);
+
 // Parses IDX image bytes into images (labels untouched). On error *out is unchanged.
 Status idx_parse_images(const uint8_t* bytes, size_t size, Dataset* out);
-// Parses IDX label bytes; the count must match out->count. On error *out is unchanged.
+// Parses IDX label bytes; the count must match out->count and each label be 0-9. On error *out is unchanged.
 Status idx_parse_labels(const uint8_t* bytes, size_t size, Dataset* out);
 // Loads images and (optionally, when labels_path is empty) labels from IDX files.
 Status dataset_load_idx(const std::string& images_path, const std::string& labels_path, Dataset* out);

@@ -1,6 +1,7 @@
 // fuzz_idx.cpp - IDX datasets (io/dataset.h): the first byte says how much of the rest is the
 // images file; the remainder is a labels file for them. Accepted images are 28x28 or whatever
 // the header says, with count*rows*cols pixels; labels only ever match the images' count.
+// Inputs starting with the gzip magic (1f 8b) go through zlib first (bounded, truncation refused).
 #include "fuzz_support.h"
 #include "io/dataset.h"
 
