@@ -65,9 +65,9 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import draw_inputs, f32, fresh_networks, summarise, summarise_module  # noqa: E402
+from make_reference import draw_inputs, f32, fresh_networks, seed_training_reference, summarise, summarise_module  # noqa: E402
 from make_remedies import d_logits, penalty_eps, r1_penalty, wgan_gp_penalty  # noqa: E402
-from seed_gan import Generator, Rng, derive_weights, seed_iteration, seed_optimizers, write_reference  # noqa: E402
+from seed_gan import Generator, Rng, derive_weights, seed_optimizers, write_reference  # noqa: E402
 
 SPECTRAL_STREAM = 5  # core/gan/streams.h streams::kSpectral
 WEIGHT_SEED = 1234
@@ -248,12 +248,7 @@ def mbstd_reference(out, x):
 def training_reference(out, iterations):
     g, d = mbstd_discriminator()
     apply_spectral_norm(d)
-    opt_g, opt_d = seed_optimizers(g, d)
-    losses = [seed_iteration(g, d, opt_g, opt_d, *it) for it in iterations[:3]]
-    out.append(("train_both.d_loss", np.array([l[0] for l in losses], dtype=np.float64)))
-    out.append(("train_both.g_loss", np.array([l[1] for l in losses], dtype=np.float64)))
-    summarise_module(out, "train_both.final.generator", g)
-    summarise_module(out, "train_both.final.discriminator", d)
+    seed_training_reference(out, "train_both", g, d, iterations)
 
 
 def sn_gp_iteration(g, d, opt_g, opt_d, real, z_d, z_g, step, lam, gamma):

@@ -94,6 +94,17 @@ def summarise_module(out, prefix, module, grads=False):
         summarise(out, prefix + "." + name, t)
 
 
+def seed_training_reference(out, prefix, g, d, iterations):
+    """Three seed iterations (seed_gan.seed_iteration) of g and d: prefix.d_loss, prefix.g_loss (F64)
+    and a summary of every tensor after them (prefix.final.{generator,discriminator})."""
+    opt_g, opt_d = seed_optimizers(g, d)
+    losses = [seed_iteration(g, d, opt_g, opt_d, *it) for it in iterations[:3]]
+    out.append((prefix + ".d_loss", np.array([l[0] for l in losses], dtype=np.float64)))
+    out.append((prefix + ".g_loss", np.array([l[1] for l in losses], dtype=np.float64)))
+    summarise_module(out, prefix + ".final.generator", g)
+    summarise_module(out, prefix + ".final.discriminator", d)
+
+
 def f32(array):
     """A float32 COPY (numpy views of a live tensor, e.g. running_var, would change later)."""
     return np.array(array.detach().numpy() if torch.is_tensor(array) else array, dtype=np.float32, copy=True)

@@ -47,8 +47,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import draw_inputs, f32, fresh_networks, summarise, summarise_module  # noqa: E402
-from seed_gan import Rng, seed_iteration, seed_optimizers, write_reference  # noqa: E402
+from make_reference import draw_inputs, f32, fresh_networks, seed_training_reference, summarise, summarise_module  # noqa: E402
+from seed_gan import Rng, seed_optimizers, write_reference  # noqa: E402
 
 MASK64 = (1 << 64) - 1
 PENALTY_STREAM = 4  # core/gan/streams.h streams::kPenalty
@@ -192,12 +192,7 @@ def no_batchnorm_reference(out, iterations):
     """The seed's program with G's BatchNorm1d layers left out (model.0..7: the Linear indices close
     up): three seed iterations, their losses and the final weights."""
     g, d = fresh_networks(g_kwargs={"batchnorm": False})
-    opt_g, opt_d = seed_optimizers(g, d)
-    losses = [seed_iteration(g, d, opt_g, opt_d, *it) for it in iterations[:3]]
-    out.append(("train_nobn.d_loss", np.array([l[0] for l in losses], dtype=np.float64)))
-    out.append(("train_nobn.g_loss", np.array([l[1] for l in losses], dtype=np.float64)))
-    summarise_module(out, "train_nobn.final.generator", g)
-    summarise_module(out, "train_nobn.final.discriminator", d)
+    seed_training_reference(out, "train_nobn", g, d, iterations)
 
 
 # [SECTION] Instance noise and the EMA of G
