@@ -13,12 +13,14 @@
 
 #include "io/checkpoint.h"
 #include "base/file_io.h"
+#include "base/hash.h"
 #include "base/parallel.h"
 #include "cli.h"
 #include "gan/gan.h"
 #include "gan/settings.h"
 #include "gan/streams.h"
 #include "io/image.h"
+#include "io/link.h"  // dataset_content_hash
 #include "progress.h"
 
 namespace ganvas_cli {
@@ -153,6 +155,16 @@ int train_run(const TrainArgs& args) {
         std::fprintf(stderr, "ganvas train: %d images are fewer than one batch of %d\n", data.count, config.batch_size);
         return 1;
     }
+    // A run is a function of (recipe, data): the recipe names its images (Recipe::data_hash).
+    const uint64_t data_hash = ganvas::dataset_content_hash(data);
+    if (recipe.data_hash != 0 && recipe.data_hash != data_hash) {
+        std::fprintf(stderr,
+                     "ganvas train: the recipe was trained on other images (content hash %s); %s hashes to %s: "
+                     "give its images with --data\n",
+                     ganvas::hash_hex(recipe.data_hash).c_str(), data_path.c_str(), ganvas::hash_hex(data_hash).c_str());
+        return 1;
+    }
+    recipe.data_hash = data_hash;
     if (!make_dirs(out_dir)) {
         std::fprintf(stderr, "ganvas train: cannot create the folder %s: %s\n", out_dir.c_str(), std::strerror(errno));
         return 1;

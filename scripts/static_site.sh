@@ -22,7 +22,7 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm --target ganvas_page
 
 web=build/wasm/web
-files=(ganvas.html ganvas.css ganvas_api.js kept_run.js
+files=(ganvas.html ganvas.css ganvas_api.js ganvas_files.js ganvas_links.js ganvas_bench.js ganvas_data.js kept_run.js ganvas_boot.js
        ganvas_st.js ganvas_st.wasm ganvas_st.data
        ganvas_mt.js ganvas_mt.wasm ganvas_mt.worker.js
        classifier.safetensors shipped-generator.safetensors shipped-generator.json)

@@ -18,6 +18,12 @@ AppConfig app_config_for_assets_dir(const std::string& dir) {
 
 App::App(const AppConfig& config)
     : session_(config), driver_(session_, DriverMode::Auto, driver_steady_clock(), config.train_slice_seconds) {
+    upload_real_digits();
+}
+
+void App::upload_real_digits() {
+    if (uploaded_data_ == session_.data_version()) return;
+    uploaded_data_ = session_.data_version();
     if (!session_.real_digits().pixels.empty()) upload_grid(session_.real_digits(), &real_texture_);
 }
 
@@ -249,6 +255,7 @@ void App::frame(float display_scale) {
     if (diagnosis_.alerts().size() > alerts_shown_) layout_.set_open(UiWindow::Diagnosis, true);  // a new alert
     alerts_shown_ = diagnosis_.alerts().size();
     upload_explorer();
+    upload_real_digits();  // new images (command::LoadData)
     UiState state{session_, status, driver, samples_texture_, real_texture_, bool(hooks_.save), bool(hooks_.load)};
     state.digit_texture = &digit_texture_;
     state.strip_texture = &strip_texture_;
@@ -259,6 +266,7 @@ void App::frame(float display_scale) {
     if (saved_run_.step >= 0 && hooks_.saved_run_choice) state.saved_run = &saved_run_;
     state.pace = &pace_;
     state.settings = &settings_;
+    state.can_load_data = bool(hooks_.load_data);
     // The layout for this canvas: a link's digit first; a selected digit opens the Digit window.
     if (status.digit.selected && !digit_was_selected_) layout_.set_open(UiWindow::Digit, true);
     digit_was_selected_ = status.digit.selected;
@@ -308,6 +316,7 @@ void App::frame(float display_scale) {
     if (out.save_checkpoint_file) hooks_.save(*this);
     if (out.load_checkpoint_file) hooks_.load(*this);
     if (out.load_shipped_generator) hooks_.load_shipped_generator(*this);
+    if (out.load_data_file) hooks_.load_data(*this);
     if (out.download_digit_png) download_digit();
     if (out.saved_run_choice != 0) {
         saved_run_.step = -1;  // answered: the window closes

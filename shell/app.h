@@ -73,6 +73,9 @@ struct CheckpointHooks {
     // The Resume window's answer about a run the platform kept (the page: IndexedDB, see
     // offer_saved_run): true "Resume", false "Start over".
     std::function<void(App&, bool resume)> saved_run_choice;
+    // The Real digits window's "Load images...": the user's IDX files (the page: a file picker;
+    // they reach the session as command::LoadData, may finish later). Unset: the button is disabled.
+    std::function<void(App&)> load_data;
 };
 using PlatformHooks = CheckpointHooks;
 
@@ -147,6 +150,7 @@ public:
 private:
     void upload_grid(const GreyImage& grid, RgbaTexture* texture);
     void upload_explorer();  // the digit and the interpolation strip, when they changed
+    void upload_real_digits();  // the real-digit grid, when the session's images changed
     void download_digit();
     void update_diagnosis(const SessionStatus& status);  // scores when due; asks for the classifier
     void pace_frame();   // slow motion and Run N: the iterations due this frame
@@ -156,6 +160,7 @@ private:
     CheckpointHooks hooks_;
     RgbaTexture samples_texture_, real_texture_;
     uint64_t uploaded_samples_ = 0;  // the session's samples_version() on the texture
+    uint64_t uploaded_data_ = 0;     // the session's data_version() on real_texture_
     GreyImage grid_;
     std::vector<uint8_t> rgba_;
     ScreenRect samples_rect_, real_rect_;

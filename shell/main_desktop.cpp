@@ -1,6 +1,7 @@
 // main_desktop.cpp - the native entry: an SDL2 window running the shared frame in a `while` loop.
 //
 //   ganvas-desktop [--assets DIR] [--seed N] [--threads N] [--checkpoint FILE] [--start]
+//                  [--data IMAGES [--labels LABELS]]
 //                  [--frames N] [--quit-after-seconds S] [--screenshot out.png]
 // --threads: threads a training step uses (default: every core but one, which draws).
 // --frames / --quit-after-seconds end the loop cleanly (for smoke tests under xvfb-run);
@@ -8,6 +9,9 @@
 // --checkpoint loads a safetensors checkpoint at start (a bad file is an error, exit 1); the
 // Training window's "Load checkpoint..." button reloads that file (disabled without the
 // option: no file dialog here), and "Save checkpoint" writes ./ganvas-step<N>.safetensors.
+// --data / --labels: train on your own 28x28 IDX images (gzip or not) instead of the built-in
+// digits, as the page's "Load images..." does (command::LoadData; a refusal is an error, exit 1);
+// the Real digits window's "Load images..." reads those files again.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -39,6 +43,7 @@ struct Options {
     std::string assets_dir = GANVAS_DEFAULT_ASSETS_DIR;
     std::string screenshot;
     std::string checkpoint;
+    std::string data, labels;
     std::string preset = "seed";
     std::vector<std::string> sets;
     uint64_t seed = 1;
@@ -68,6 +73,9 @@ int parse_options(int argc, char** argv, Options* out) {
         ->check(CLI::Range(1, 1024));
     cli.add_option("--checkpoint", out->checkpoint,
                    "load this safetensors checkpoint at start; \"Load checkpoint...\" reloads it");
+    CLI::Option* data = cli.add_option("--data", out->data, "IDX images to train on, gzip or not (default: the built-in digits)")
+                            ->check(CLI::ExistingFile);
+    cli.add_option("--labels", out->labels, "with --data: its IDX labels, gzip or not")->check(CLI::ExistingFile)->needs(data);
     cli.add_flag("--start", out->start, "start training at once");
     cli.add_option("--frames", out->max_frames, "quit after N frames")->check(CLI::NonNegativeNumber);
     cli.add_option("--quit-after-seconds", out->quit_after, "quit after S seconds")->check(CLI::NonNegativeNumber);
@@ -113,6 +121,22 @@ ganvas::Status load_checkpoint_file(ganvas::App& app, const std::string& path) {
         return read;
     }
     return app.load_checkpoint(bytes.data(), bytes.size());
+}
+
+// Reads the user's images (and labels) into the app (command::LoadData); the status line says how it went.
+ganvas::Status load_data_files(ganvas::App& app, const std::string& images, const std::string& labels) {
+    ganvas::command::LoadData load;
+    load.name = images;
+    if (ganvas::Status read = ganvas::file_read_all(images, &load.images); !read) {
+        app.show_message("Cannot train on " + images + ": " + read.message, true);
+        return read;
+    }
+    if (!labels.empty())
+        if (ganvas::Status read = ganvas::file_read_all(labels, &load.labels); !read) {
+            app.show_message("Cannot train on " + images + ": its labels: " + read.message, true);
+            return read;
+        }
+    return app.run(std::move(load));
 }
 
 void save_checkpoint_file(ganvas::App& app) {
@@ -179,6 +203,16 @@ int main(int argc, char** argv) {
     hooks.save = save_checkpoint_file;
     hooks.download_png = save_digit_png;
     hooks.load_shipped_generator = [dir = options.assets_dir](ganvas::App& a) { load_shipped_generator(a, dir); };
+    if (!options.data.empty()) {
+        if (ganvas::Status loaded = load_data_files(app, options.data, options.labels); !loaded) {
+            std::fprintf(stderr, "ganvas-desktop: %s\n", loaded.message.c_str());
+            return 1;
+        }
+        std::printf("ganvas-desktop: %s\n", app.status().message.c_str());
+        hooks.load_data = [images = options.data, labels = options.labels](ganvas::App& a) {
+            load_data_files(a, images, labels);
+        };
+    }
     if (!options.checkpoint.empty()) {
         if (ganvas::Status loaded = load_checkpoint_file(app, options.checkpoint); !loaded) {
             std::fprintf(stderr, "ganvas-desktop: %s: %s\n", options.checkpoint.c_str(), loaded.message.c_str());

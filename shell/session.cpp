@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "base/hash.h"
 #include "base/parallel.h"
 #include "gan/sampler.h"
 #include "gan/streams.h"
@@ -79,32 +80,74 @@ Session::Session(const SessionConfig& config) : config_(config), preset_label_(c
         error_ = "Model preset '" + config_.preset + "' is invalid: " + valid.message;
         return;
     }
-    reset();
-
-    Status loaded = dataset_load_idx(config_.images_path, config_.labels_path, &data_);
-    if (!loaded) {
+    Dataset digits;
+    if (Status loaded = dataset_load_idx(config_.images_path, config_.labels_path, &digits); !loaded) {
         error_ = "Cannot load the MNIST digits: " + loaded.message +
                  " (build the 'ganvas_assets' target, or point the app at a folder holding " + kMnistImagesFile + ")";
-    } else if (data_.rows != kDigitSide || data_.cols != kDigitSide) {
-        error_ = "The digits are " + std::to_string(data_.rows) + "x" + std::to_string(data_.cols) +
-                 " pixels; this app needs 28x28.";
-    } else if (data_.count < gan_config_.batch_size) {
-        error_ = "Only " + std::to_string(data_.count) + " digits loaded; training needs at least " +
-                 std::to_string(gan_config_.batch_size) + ".";
-    } else {
-        data_ok_ = true;
-        data_hash_ = dataset_content_hash(data_);
-        // A fixed random choice of real digits to compare the samples with.
-        std::vector<uint32_t> order(data_.count);
-        for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
-        Rng pick(config_.seed, streams::kRealDigits);
-        shuffle_indices(order.data(), order.size(), pick);
-        const size_t pixels = size_t(data_.pixels_per_image());
-        std::vector<uint8_t> chosen(size_t(kGridCount) * pixels);
-        for (int i = 0; i < kGridCount; ++i)
-            std::copy_n(data_.pixels.data() + size_t(order[i]) * pixels, pixels, chosen.data() + size_t(i) * pixels);
-        image_tile_grid_u8(chosen.data(), kGridCount, kDigitSide, kGridColumns, kGridGutter, &real_grid_);
+    } else if (Status installed = install_data(std::move(digits), "the built-in digits"); !installed) {
+        error_ = installed.message;
     }
+    reset();  // after the data: the model's recipe names them (Recipe::data_hash)
+}
+
+Status Session::install_data(Dataset data, const std::string& name) {
+    if (data.rows != kDigitSide || data.cols != kDigitSide)
+        return Status::failure("the images are " + std::to_string(data.rows) + "x" + std::to_string(data.cols) +
+                               " pixels; Ganvas trains on 28x28 grey images.");
+    if (data.count < gan_config_.batch_size)
+        return Status::failure("only " + std::to_string(data.count) + " images; training needs at least one batch of " +
+                               std::to_string(gan_config_.batch_size) + ".");
+    data_ = std::move(data);
+    data_ok_ = true;
+    data_hash_ = dataset_content_hash(data_);
+    data_name_ = name;
+    ++data_version_;
+    // A fixed random choice of real digits to compare the samples with.
+    std::vector<uint32_t> order(data_.count);
+    for (int i = 0; i < data_.count; ++i) order[i] = uint32_t(i);
+    Rng pick(config_.seed, streams::kRealDigits);
+    shuffle_indices(order.data(), order.size(), pick);
+    const size_t pixels = size_t(data_.pixels_per_image());
+    std::vector<uint8_t> chosen(size_t(kGridCount) * pixels);
+    for (int i = 0; i < kGridCount; ++i)
+        std::copy_n(data_.pixels.data() + size_t(order[i]) * pixels, pixels, chosen.data() + size_t(i) * pixels);
+    image_tile_grid_u8(chosen.data(), kGridCount, kDigitSide, kGridColumns, kGridGutter, &real_grid_);
+    return Status::success();
+}
+
+Status Session::load_data(const std::vector<uint8_t>& images, const std::vector<uint8_t>& labels,
+                          const std::string& name) {
+    const std::string what = name.empty() ? "these images" : name;
+    const auto refuse = [&](const std::string& why) {
+        const bool stop = !why.empty() && why.back() == '.';
+        const std::string text = "Cannot train on " + what + ": " + why + (stop ? "" : ".") + " The current data and run are kept.";
+        show_message(text, true);
+        return Status::failure(text);
+    };
+    if (rebuilding()) return refuse("a link's model is being rebuilt; load data once it is shown.");
+    Dataset data;
+    std::vector<uint8_t> unzipped_images, unzipped_labels;
+    const std::vector<uint8_t>* image_bytes = &images;
+    const std::vector<uint8_t>* label_bytes = &labels;
+    if (idx_is_gzip(images.data(), images.size())) {
+        if (Status s = idx_gunzip(images.data(), images.size(), &unzipped_images); !s) return refuse(s.message);
+        image_bytes = &unzipped_images;
+    }
+    if (Status s = idx_parse_images(image_bytes->data(), image_bytes->size(), &data); !s) return refuse(s.message);
+    if (!labels.empty()) {
+        if (idx_is_gzip(labels.data(), labels.size())) {
+            if (Status s = idx_gunzip(labels.data(), labels.size(), &unzipped_labels); !s) return refuse("labels: " + s.message);
+            label_bytes = &unzipped_labels;
+        }
+        if (Status s = idx_parse_labels(label_bytes->data(), label_bytes->size(), &data); !s) return refuse("labels: " + s.message);
+    }
+    if (Status s = install_data(std::move(data), what); !s) return refuse(s.message);
+    reset();
+    show_message("Training on " + what + ": " + std::to_string(data_.count) + " images of 28x28" +
+                     (data_.labels.empty() ? "" : " with labels") + " (content hash " + hash_hex(data_hash_) +
+                     "), a fresh model at step 0.",
+                 false);
+    return Status::success();
 }
 
 void Session::adopt_model(std::unique_ptr<Gan> gan) {
@@ -202,6 +245,8 @@ Status Session::apply(const SessionCommand& command) {
             } else if constexpr (std::is_same_v<C, command::StepAlone>) {
                 cancel_rebuild(c.kind == 'd' ? "Step D" : "Step G");
                 return step_alone(c.kind);
+            } else if constexpr (std::is_same_v<C, command::LoadData>) {
+                return load_data(c.images, c.labels, c.name);
             }
             return Status::success();
         },
@@ -315,7 +360,9 @@ void Session::pause() {
 
 void Session::reset() {
     running_ = false;
-    adopt_model(std::make_unique<Gan>(gan_config_, config_.seed));
+    auto fresh = std::make_unique<Gan>(gan_config_, config_.seed);
+    if (data_ok_) fresh->set_data_hash(data_hash_);  // its recipe names the images it trains on
+    adopt_model(std::move(fresh));
     preset_label_ = config_.sets.empty() ? config_.preset : config_.preset + " (changed)";
     message_.clear();
     if (data_ok_) error_.clear();  // a divergence message no longer applies
@@ -376,6 +423,16 @@ Status Session::load_checkpoint(const std::vector<uint8_t>& bytes, const std::st
     adopt_model(std::move(loaded));
     model_has_recipe_ = has_recipe;
     if (data_ok_) error_.clear();  // a divergence message no longer applies
+    const uint64_t trained_on = gan_->recipe().data_hash;
+    if (data_ok_ && trained_on != 0 && trained_on != data_hash_) {
+        // Loaded all the same (the model is the user's), but its continuation is not the run's.
+        show_message("Loaded step " + std::to_string(gan_->step()) + ", but it was trained on other images (content hash " +
+                         hash_hex(trained_on) + "; these are " + hash_hex(data_hash_) + ", " + data_name_ +
+                         "): load those images for its exact continuation.",
+                     true);
+        if (!history.empty()) (void)history_.from_json(history, gan_->step());
+        return status;
+    }
     if (history.empty()) {
         show_message("Loaded checkpoint: step " + std::to_string(gan_->step()), false);
     } else if (Status restored = history_.from_json(history, gan_->step()); !restored) {
@@ -540,6 +597,12 @@ SessionStatus Session::status() const {
             if (c.is_update() && c.step <= step_) ++(c.update_kind() == 'd' ? s.lone_d : s.lone_g);
     s.epoch = gan_ ? epoch_ : 0;
     s.preset = config_.preset;
+    if (data_ok_) {
+        s.data_name = data_name_;
+        s.data_count = data_.count;
+        s.data_labels = !data_.labels.empty();
+        s.data_hash = data_hash_;
+    }
     s.last = last_;
     s.threads = threads();
     s.max_threads = max_threads();

@@ -190,6 +190,11 @@ struct SetPreset {                 // the preset picker: the session's preset (g
 struct StepAlone {                 // one D ('d') or one G ('g') update alone (Gan::train_alone:
     char kind = 'd';               // recorded in the recipe); a begun iteration is finished first
 };
+struct LoadData {                  // the user's IDX images (gzip or not; natively through zlib) and
+    std::vector<uint8_t> images;   // optional labels: 28x28 grey only, at least one batch; on success
+    std::vector<uint8_t> labels;   // a fresh model trains on them (paused at step 0), a refusal keeps
+    std::string name;              // data and run and says why ("train-images-idx3-ubyte.gz", for messages)
+};
 
 }  // namespace command
 
@@ -197,7 +202,8 @@ using SessionCommand = std::variant<command::Start, command::Pause, command::Res
                                     command::SetThreads, command::SaveCheckpoint, command::LoadCheckpoint,
                                     command::RefreshSamples, command::ShowMessage, command::SelectSample,
                                     command::SetDigit, command::OpenLink, command::LoadGenerator,
-                                    command::ChangeSetting, command::SetPreset, command::StepAlone>;
+                                    command::ChangeSetting, command::SetPreset, command::StepAlone,
+                                    command::LoadData>;
 
 // [SECTION] Status
 
@@ -242,6 +248,10 @@ struct SessionStatus {
     bool message_is_error = false;
     bool explore_only = false;    // the model is a generator file's G: it cannot train
     std::string preset;           // the session's preset (SessionConfig::preset, SetPreset)
+    std::string data_name;        // the images: "the built-in digits", or command::LoadData's name
+    int data_count = 0;           // how many (0: none loaded)
+    bool data_labels = false;     // with labels
+    uint64_t data_hash = 0;       // dataset_content_hash (0: none loaded)
     int64_t lone_d = 0, lone_g = 0;  // lone D / G updates so far (Step D / Step G)
     RebuildStatus rebuild;
     DigitStatus digit;
@@ -306,6 +316,10 @@ public:
     const ShareLink* opened_link() const { return opened_link_.get(); }
     // The content hash of the session's digits (dataset_content_hash), computed once at load.
     uint64_t data_hash() const { return data_hash_; }
+    // What the data is, for people: "the built-in digits", or the file name command::LoadData gave.
+    const std::string& data_name() const { return data_name_; }
+    // Grows whenever the images change (command::LoadData), for the real-digit texture.
+    uint64_t data_version() const { return data_version_; }
     // Draws z (one per entry) in the BatchNorm context bn with the snapshot: (zs.size(), 784).
     // For the explorer's interpolation strip. Refused when bn or a z does not fit the model.
     Status render_digits(const std::vector<LinkZ>& zs, const LinkBatchNorm& bn, std::vector<float>* pixels);
@@ -373,6 +387,10 @@ private:
     void refresh_explore_samples();
     void finish_iteration();
     void adopt_model(std::unique_ptr<Gan> gan);  // fresh grid z, cleared history
+    // The session's images: 28x28, at least a batch; hashed, the real-digit grid drawn. A refusal
+    // changes nothing and says why.
+    Status install_data(Dataset data, const std::string& name);
+    Status load_data(const std::vector<uint8_t>& images, const std::vector<uint8_t>& labels, const std::string& name);
     void show_message(std::string text, bool is_error);
     // The generator drawn (the explore-only one, or the Gan's) and its recipe for links.
     const Sequential& shown_generator() const;
@@ -420,6 +438,8 @@ private:
     mutable bool snapshot_hash_known_ = false;
     bool model_has_recipe_ = true;            // false: a foreign checkpoint (no Ganvas recipe)
     uint64_t data_hash_ = 0;
+    std::string data_name_;
+    uint64_t data_version_ = 0;
     bool digit_selected_ = false;
     ShareLink digit_;                         // z and bn (the rest filled for rendering)
     std::vector<float> digit_z_values_, digit_pixels_;

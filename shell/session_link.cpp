@@ -29,6 +29,13 @@ namespace {
 
 std::string hex(uint64_t h) { return hash_hex(h); }
 
+// The same run but for which images it names: a link carries its data hash beside its recipe
+// (ShareLink::data_hash, checked against the session's images first), a model's recipe in it.
+bool same_recipe_but_data(Recipe a, Recipe b) {
+    a.data_hash = b.data_hash = 0;
+    return recipe_to_json(a) == recipe_to_json(b);
+}
+
 // Checks SetDigit's z and bn against a model of `latent_dim`; names the field that is wrong.
 Status check_digit(const LinkZ& z, const LinkBatchNorm& bn, int latent_dim) {
     if (z.kind == LinkZ::Kind::Raw) {
@@ -254,7 +261,7 @@ Status Session::open_link(const std::string& text) {
     const bool whole = explore_ || (gan_ && !gan_->mid_iteration());
     const int64_t step = explore_ ? explore_->model.step : (gan_ ? gan_->step() : -1);
     if (gan_ && shareable && model_has_recipe_ && whole && step == link.steps &&
-        recipe_to_json(current_recipe()) == recipe_to_json(link.recipe)) {
+        same_recipe_but_data(current_recipe(), link.recipe)) {
         if (snapshot_step_ != step || !snapshot_whole_ || preview_dirty_) refresh_samples();
         if (snapshot_hash() == link.weight_hash) {
             link_state_ = "shown";
@@ -273,7 +280,9 @@ Status Session::open_link(const std::string& text) {
 
     // Else: the link's recipe from scratch, trained to its step (the driver runs it).
     running_ = false;
-    adopt_model(std::make_unique<Gan>(link.recipe));
+    auto rebuilt = std::make_unique<Gan>(link.recipe);
+    rebuilt->set_data_hash(link.data_hash);  // the images were checked above: they are the link's
+    adopt_model(std::move(rebuilt));
     preset_label_ = "from a link";
     if (data_ok_) error_.clear();
     if (!link.grid) set_digit(link.z, link.bn);

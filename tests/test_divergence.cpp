@@ -17,6 +17,7 @@
 #include "gan/recipe.h"
 #include "gan/snapshot.h"
 #include "io/checkpoint.h"
+#include "io/link.h"  // dataset_content_hash
 #include "session.h"
 #include "test_support.h"
 
@@ -94,6 +95,7 @@ void check_rolled_back(Driver& driver, Session& session, const Kept& kept) {
 
 std::string plain_checkpoint(int64_t steps) {
     Gan gan(seed_config(), 1);
+    gan.set_data_hash(dataset_content_hash(mnist()));  // as the session's fresh model does
     for (int64_t i = 0; i < steps; ++i) gan.train_step(mnist());
     return hash_of(checkpoint_serialize(gan));
 }

@@ -211,11 +211,13 @@ TEST_CASE("A recipe replays its timeline and round-trips through JSON", "[settin
             randomise(s, rng, &value);
             REQUIRE(recipe_add_change(&random, step, s.key, settings_get_text(value, s)).ok);
         }
+        if (i % 2 == 1) random.data_hash = uint64_t(rng.next_u32()) << 32 | (rng.next_u32() | 1);  // named images
         Recipe back;
         const std::string json = recipe_to_json(random);
         REQUIRE(recipe_from_json(json, &back).ok);
         CHECK(recipe_to_json(back) == json);
         CHECK(back.seed == random.seed);
+        CHECK(back.data_hash == random.data_hash);
         std::string differing;
         for (int64_t at : {int64_t(0), step / 2, step})
             CHECK(same_bits(recipe_config_at(back, at), recipe_config_at(random, at), &differing));
@@ -240,7 +242,9 @@ TEST_CASE("Recipes refuse reset-only changes, steps going back and malformed JSO
     };
     refused("{\"config\":{}}", "recipe: needs \"config\" and \"seed\"");
     refused("{\"config\":{},\"seed\":-1}", "\"seed\" must be a non-negative integer");
-    refused("{\"config\":{},\"seed\":1,\"notes\":\"\"}", "unknown key 'notes' (known: config, seed, timeline)");
+    refused("{\"config\":{},\"seed\":1,\"notes\":\"\"}", "unknown key 'notes' (known: config, seed, timeline, data)");
+    refused("{\"config\":{},\"seed\":1,\"data\":\"xyz\"}", "\"data\" must be the images' content hash, 16 hex digits");
+    refused("{\"config\":{},\"seed\":1,\"data\":\"0000000000000000\"}", "\"data\" must be the images' content hash");
     refused("{\"config\":{\"latent_dim\":0},\"seed\":1}", "recipe: config: 'latent_dim' = 0");
     refused("{\"config\":{},\"seed\":1,\"timeline\":{}}", "\"timeline\" must be an array");
     refused("{\"config\":{},\"seed\":1,\"timeline\":[{\"step\":1,\"key\":\"d_steps\"}]}", "timeline[0]: has no \"value\"");

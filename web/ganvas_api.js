@@ -1,7 +1,16 @@
-// ganvas_api.js - the page glue: Emscripten's Module settings, window.ganvas, and the choice
-// of build.
+// ganvas_api.js - the page glue: Emscripten's Module settings, the ready promise, the C exports
+// and window.ganvas's core (training, settings, status, diagnosis). The page's other scripts add
+// to window.ganvas, one concern each; ganvas.html loads them in this order:
+//   ganvas_api.js     this file
+//   ganvas_files.js   checkpoints: save, download, load (the file picker, a dropped file)
+//   ganvas_links.js   the digit, share links, the shipped generator, the clipboard and PNGs
+//   ganvas_bench.js   bench()
+//   ganvas_data.js    your own images: loadData (the "Load images..." picker, dropped IDX files)
+//   kept_run.js       the run kept in IndexedDB (keptRun)
+//   ganvas_boot.js    chooses the build and loads it, last, so everything above is in place
+// They share what they need through window.ganvas.internal (not enumerable, not an API).
 //
-// Loaded by ganvas.html. It sets up Module, then loads one of the app's two builds:
+// The builds (ganvas_boot.js chooses one):
 //   ganvas_mt.js  threads (Emscripten pthreads) when the page is cross-origin isolated, which
 //                 SharedArrayBuffer needs (web/serve.mjs sends the COOP/COEP headers);
 //   ganvas_st.js  one thread otherwise, or when the URL says ?threads=0.
@@ -23,25 +32,6 @@
 //                           threads training uses (the Training window's slider), clamped to
 //                           1..status().max_threads; returns the count in effect. The same
 //                           results, bit for bit, for any count: only the speed changes.
-//   window.ganvas.bench({batches: [64, 32, 128, 256], threads: [1, max], trials: 7, steps: 10})
-//                           Promise of one object per batch size and thread count, the same
-//                           objects as `ganvas bench --json` prints (config, batch, threads,
-//                           iters_per_sec, gflops, gemm_gflops, kernel, mflop_per_step, ms_* per
-//                           phase) plus build. threads defaults to 1 and status().max_threads
-//                           (just 1 in the one-thread build); larger counts are clamped.
-//                           Training pauses meanwhile and resumes afterwards if it was running
-//                           (start() and pause() during a benchmark decide that instead).
-//                           Each batch size runs in one go (a few seconds, longer for big
-//                           batches), with a frame drawn between batch sizes.
-//   window.ganvas.saveCheckpoint()
-//                           Promise<Uint8Array>: the model as a safetensors checkpoint (no download).
-//   window.ganvas.downloadCheckpoint()
-//                           Promise<string>: downloads it as ganvas-step<N>.safetensors (the name).
-//   window.ganvas.loadCheckpoint(bytesOrFile, {history})
-//                           Uint8Array, ArrayBuffer or Blob/File. Promise of {ok: true, step};
-//                           rejects with Error(message) for a bad file, and then the model and
-//                           training state are unchanged. A loaded model is paused. With history
-//                           (historyText() of that step) the loss curves come back too.
 //   window.ganvas.showMessage(text, isError)   a line in the app's status line
 //   window.ganvas.historyText()
 //                           the loss history as JSON text (TrainingHistory::to_json, shell/session.h)
@@ -52,30 +42,6 @@
 //                           Float32Array (64 x 784, row-major, values in [-1, 1]): G(gridZ()) of
 //                           the model as it is now (BatchNorm on batch statistics, the running
 //                           ones untouched), as `ganvas sample --count 64 --bn train --raw` writes.
-//   window.ganvas.selectSample(i)
-//                           selects grid cell i (0..63) as the digit (the Digit window shows it).
-//   window.ganvas.digit()   {pixels: Float32Array(784) in [-1, 1] (null when none is selected),
-//                           link: the page's URL + '#' + the digit's fragment, or null with
-//                           refusal: why it cannot be shared, state, message}: the selected digit.
-//   window.ganvas.setDigitSlerp(seed1, index1, seed2, index2, t, bn?)
-//   window.ganvas.setDigitRaw(Float32Array(latent), bn?)
-//                           an interpolated or edited digit; bn: omitted (the selected digit's
-//                           batch), 'eval', or {seed, count, row}. Throw Error when refused.
-//   window.ganvas.openLink(url)
-//                           a link (URL or fragment): Promise resolving with digit() once the digit
-//                           is shown (at once for this model, else after rebuilding it: see
-//                           status().rebuild); rejects with Error(reason): a malformed link, other
-//                           data, a weight-hash mismatch. A refused link leaves the run as it was.
-//                           A link to the shipped generator loads shipped-generator.safetensors
-//                           first (fetched only then). The page opens location.hash's link when
-//                           ready and on every hashchange.
-//   window.ganvas.gridLink()
-//                           the URL of the whole grid, or null when the model cannot be shared.
-//   window.ganvas.loadGenerator(bytesOrFile) / loadShippedGenerator()
-//                           an explore-only model from a generator file (Promise; rejects with
-//                           Error(message)); the second fetches the shipped one.
-//   window.ganvas.copiedText()
-//                           the last text the app put on the clipboard ("Copy link"), for tests.
 //   window.ganvas.windows() [{name, x, y, width, height, moved, scroll_y}]: the banner ("banner") and every
 //                           open window ("Training", "Losses", "Samples", "Real digits", "Digit") as
 //                           drawn in the last frame, CSS pixels from the canvas's top left; moved:
@@ -87,6 +53,15 @@
 //   window.ganvas.resetLayout()
 //                           the banner's Windows > Reset layout: every window back where the layout
 //                           puts it for this canvas (shell/ui/layout.h), the default windows open.
+//   window.ganvas.setChart({log, smoothing, view})
+//                           what every chart shows, as the Losses window's controls set it: log (true/
+//                           false), smoothing (0..0.99, the moving average's weight), view ('losses' or
+//                           'd_outputs': the Losses window's D(x), D(G(z)) toggle); omitted keys stay.
+//                           Returns the options {log_scale, smoothing, view}; throws TypeError otherwise.
+//   window.ganvas.charts()  {options, charts: [{id, x, y, width, height (the plot, CSS pixels), log_scale,
+//                           smoothing, points, left_out, y_lo, y_hi, series, y_labels, x_labels, hover:
+//                           null or {step, raw, smoothed (per series)}}]}: the charts drawn in the last
+//                           frame ("history" in Losses; "FD", "modes", ..., "d_outputs" in Diagnosis).
 //   window.ganvas.diagnosis()
 //                           {points: [{step, fd, modes, kl, confident, histogram (10 counts), d_real,
 //                           d_fake, d_loss, g_loss, scored}], alerts: [{kind, text, since_step,
@@ -122,9 +97,6 @@
 // learning rates: diagnosis() has the Diverging alert with the remedy); count 0: none yet.
 // status() also has rebuild {active, target, done, eta (s)} and digit {selected, link (fragment),
 // share_refusal, link_state ("", "rebuilding", "shown", "mismatch", "refused"), link_message}.
-// The Training window's "Save checkpoint" button downloads, "Load checkpoint..." opens the hidden
-// <input type=file> (input.ganvas-checkpoint-input); a file dropped onto the page loads too.
-// The outcome also shows in the app's status line and in status().message.
 // The functions call the C exports of web/main_web.cpp.
 (function () {
   'use strict';
@@ -200,6 +172,8 @@
     window.dispatchEvent(new Event('resize'));
   }, 250);
 
+  const internal = { benchRun: null };  // shared with the page's other scripts (see the top)
+
   let native = null;
   function exportsOrThrow() {
     if (!settled) throw new Error('Ganvas is not ready yet: await window.ganvas.ready first');
@@ -239,32 +213,15 @@
         presets: Module.cwrap('ganvas_presets_json', 'number', []),
         setPreset: Module.cwrap('ganvas_set_preset', 'number', ['string']),
         applyRemedy: Module.cwrap('ganvas_apply_remedy', 'number', ['string']),
+        setChart: Module.cwrap('ganvas_set_chart', 'number', ['number', 'number', 'number']),
+        charts: Module.cwrap('ganvas_charts_json', 'number', []),
+        loadData: Module.cwrap('ganvas_load_data', 'number', ['number', 'number', 'number', 'number', 'string']),
       };
     }
     return native;
   }
 
-  // [SECTION] bench()
-  const BENCH_DEFAULTS = { batches: [64, 32, 128, 256], trials: 7, steps: 10 };
-  const BENCH_MAX_THREADS = 64;
-  const BENCH_MAX_BATCH = 4096;
-  let benchRun = null;  // while a benchmark runs: {resume} - whether training restarts after it
-
-  function benchOptions(options) {
-    if (options === undefined || options === null) options = {};
-    if (typeof options !== 'object') throw new TypeError('ganvas.bench(options): options must be an object');
-    const o = { ...BENCH_DEFAULTS, ...options };
-    const isCount = (v, max) => Number.isInteger(v) && v >= 1 && v <= max;
-    if (!Array.isArray(o.batches) || o.batches.length === 0 || !o.batches.every((b) => isCount(b, BENCH_MAX_BATCH)))
-      throw new TypeError(`ganvas.bench: batches must be a non-empty array of integers 1..${BENCH_MAX_BATCH}`);
-    if (!isCount(o.trials, 1000)) throw new TypeError('ganvas.bench: trials must be an integer 1..1000 (default 7)');
-    if (!isCount(o.steps, 10000)) throw new TypeError('ganvas.bench: steps must be an integer 1..10000 (default 10)');
-    if (o.threads !== undefined &&
-        (!Array.isArray(o.threads) || o.threads.length === 0 || !o.threads.every((t) => isCount(t, BENCH_MAX_THREADS))))
-      throw new TypeError(`ganvas.bench: threads must be a non-empty array of integers 1..${BENCH_MAX_THREADS}`);
-    return o;
-  }
-
+  // [SECTION] Helpers the page's scripts share (window.ganvas.internal)
   // Resolves after the next frame has run (or after 250 ms when the tab draws no frames).
   function afterNextFrame() {
     return new Promise((resolve) => {
@@ -279,31 +236,6 @@
     });
   }
 
-  async function bench(options) {
-    const native = exportsOrThrow();
-    const o = benchOptions(options);
-    if (benchRun) throw new Error('ganvas.bench: a benchmark is already running');
-    const status = JSON.parse(Module.UTF8ToString(native.status()));
-    const threadCounts = o.threads || (status.max_threads > 1 ? [1, status.max_threads] : [1]);
-    const run = (benchRun = { resume: status.running });
-    native.pause();
-    try {
-      const results = [];
-      for (const batch of o.batches) {
-        for (const threads of threadCounts) {
-          await afterNextFrame();
-          const result = JSON.parse(Module.UTF8ToString(native.bench(batch, o.trials, o.steps, threads)));
-          if (result.error) throw new Error('ganvas.bench: ' + result.error);
-          results.push(result);
-        }
-      }
-      return results;
-    } finally {
-      benchRun = null;
-      if (run.resume) native.start();
-    }
-  }
-
   // Floats from a C export `fn(int* count)` returning a pointer: a copy (the C side reuses it).
   function floatsFrom(fn, what) {
     const countPtr = Module._malloc(4);
@@ -316,33 +248,6 @@
       Module._free(countPtr);
     }
   }
-
-  // [SECTION] checkpoints
-  function saveCheckpointNow() {
-    const native = exportsOrThrow();
-    const sizePtr = Module._malloc(4);
-    try {
-      const ptr = native.checkpointSave(sizePtr);
-      const size = Module.HEAP32[sizePtr >> 2];
-      if (!ptr || size <= 0) throw new Error('ganvas.saveCheckpoint: there is no model to save');
-      return Module.HEAPU8.slice(ptr, ptr + size);  // a copy: the C side reuses its buffer
-    } finally {
-      Module._free(sizePtr);
-    }
-  }
-
-  function downloadBytes(bytes, name, type = 'application/octet-stream') {
-    const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.style.display = 'none';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-  Module.ganvasDownload = downloadBytes;  // the "Save checkpoint" button (web/main_web.cpp)
 
   async function toBytes(source) {
     if (source instanceof Uint8Array) return source;
@@ -365,129 +270,21 @@
       Module._free(ptr);
     }
     if (!result.ok) throw new Error(result.error);
-    if (benchRun) benchRun.resume = false;  // a loaded model starts paused
+    if (internal.benchRun) internal.benchRun.resume = false;  // a loaded model starts paused
     return result;
   }
 
-  async function loadCheckpoint(source, { history = '' } = {}) {
-    const native = exportsOrThrow();
-    return withBytes(native.checkpointLoad, await toBytes(source), 'loadCheckpoint', String(history));
-  }
-
-  // Files the user picks ("Load checkpoint...") or drops: errors show in the app's status line.
-  function loadChosenFile(file) {
-    if (file) loadCheckpoint(file).catch((e) => console.warn(e.message));
-  }
-  // ganvas.html places the hidden input before this script, so it exists already.
-  const picker = document.querySelector('input.ganvas-checkpoint-input');
-  if (picker) {
-    picker.addEventListener('change', () => {
-      const file = picker.files && picker.files[0];
-      picker.value = '';  // choosing the same file again fires 'change' again
-      if (settled) loadChosenFile(file);
-    });
-  }
-  Module.ganvasPickCheckpoint = () => {
-    if (picker) picker.click();
-  };
-
-  const dropTarget = document.documentElement;
-  dropTarget.addEventListener('dragover', (event) => {
-    if (event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = 'copy';
-    }
-  });
-  dropTarget.addEventListener('drop', (event) => {
-    const file = event.dataTransfer && event.dataTransfer.files[0];
-    if (!file) return;
-    event.preventDefault();
-    if (settled) loadChosenFile(file);
-  });
-
-  // [SECTION] Share links: the digit, its link, opening links, the shipped generator.
-  const jsonFrom = (ptr) => JSON.parse(Module.UTF8ToString(ptr));
-  const statusNow = () => jsonFrom(exportsOrThrow().status());
-  const pageUrl = (fragment) => window.location.origin + window.location.pathname + '#' + fragment;
-  function orThrow(result) {
-    if (!result.ok) throw new Error(result.error);
-  }
-
-  function digit() {
-    const native = exportsOrThrow();
-    const d = statusNow().digit;
-    const refusal = !d.selected ? 'No digit is selected: click a sample in the grid.'
-      : d.link ? null : d.share_refusal || 'This digit cannot be shared.';
-    return { pixels: d.selected ? floatsFrom(native.digitPixels, 'digit') : null, link: d.link ? pageUrl(d.link) : null,
-      refusal, state: d.link_state, message: d.link_message };
-  }
-
-  // bn for setDigit*: [seed, count, row]; row -1 keeps the selected digit's batch, -2 is eval mode.
-  function batchNormArgs(bn) {
-    if (bn === undefined || bn === null) return [0, 0, -1];
-    if (bn === 'eval') return [0, 0, -2];
-    if (typeof bn === 'object' && [bn.seed, bn.count, bn.row].every((v) => Number.isSafeInteger(v) && v >= 0))
-      return [bn.seed, bn.count, bn.row];
-    throw new TypeError("ganvas.setDigit*: bn must be omitted, 'eval' or {seed, count, row} (integers >= 0)");
-  }
-
-  function setDigitSlerp(seed1, index1, seed2, index2, t, bn) {
-    if (![seed1, index1, seed2, index2].every((v) => Number.isSafeInteger(v) && v >= 0))
-      throw new TypeError('ganvas.setDigitSlerp: seeds and indices must be integers >= 0');
-    if (!(typeof t === 'number' && t >= 0 && t <= 1)) throw new TypeError('ganvas.setDigitSlerp: t must be in [0, 1]');
-    orThrow(jsonFrom(exportsOrThrow().setDigitSlerp(seed1, index1, seed2, index2, t, ...batchNormArgs(bn))));
-    return digit();
-  }
-
-  function setDigitRaw(z, bn) {
-    if (!(z instanceof Float32Array)) throw new TypeError('ganvas.setDigitRaw: z must be a Float32Array');
-    const native = exportsOrThrow();
-    const args = batchNormArgs(bn);
-    const ptr = Module._malloc(Math.max(z.byteLength, 4));
-    try {
-      Module.HEAPF32.set(z, ptr >> 2);
-      orThrow(jsonFrom(native.setDigitRaw(ptr, z.length, ...args)));
-    } finally {
-      Module._free(ptr);
-    }
-    return digit();
-  }
-
-  async function loadGenerator(source) {
-    const native = exportsOrThrow();
-    return withBytes(native.loadGenerator, await toBytes(source), 'loadGenerator');
-  }
-
-  // The shipped generator (web/CMakeLists.txt copies it next to the page): its small JSON
-  // ({weight_hash, steps, seed, link}) is fetched the first time a link is opened, its weights
-  // only when they are needed. Both are kept once fetched.
-  let shippedInfo = null;
-  let shippedBytes = null;
   async function fetchOk(name) {
     const response = await fetch(name);
     if (!response.ok) throw new Error(`ganvas: fetching ${name} gave HTTP ${response.status}`);
     return response;
   }
-  function shippedGeneratorInfo() {
-    if (!shippedInfo) {
-      shippedInfo = fetchOk('shipped-generator.json').then((r) => r.json()).catch((e) => {
-        shippedInfo = null;  // try again next time
-        console.warn(e.message);
-        return null;
-      });
-    }
-    return shippedInfo;
+
+  const jsonFrom = (ptr) => JSON.parse(Module.UTF8ToString(ptr));
+  const statusNow = () => jsonFrom(exportsOrThrow().status());
+  function orThrow(result) {
+    if (!result.ok) throw new Error(result.error);
   }
-  async function loadShippedGenerator() {
-    if (!shippedBytes) {
-      shippedBytes = fetchOk('shipped-generator.safetensors').then((r) => r.arrayBuffer());
-      shippedBytes.catch(() => { shippedBytes = null; });
-    }
-    return loadGenerator(new Uint8Array(await shippedBytes));
-  }
-  Module.ganvasLoadShipped = () => {
-    loadShippedGenerator().catch((e) => exportsOrThrow().showMessage(e.message, 1));
-  };
 
   // The diagnosis's classifier (shell/diagnosis.h): fetched the first time a diagnosis point is
   // due, never with the page (it is not in the preloaded .data).
@@ -495,99 +292,13 @@
     fetchOk('classifier.safetensors')
       .then((r) => r.arrayBuffer())
       .then((buffer) => {
-        const resume = benchRun ? benchRun.resume : false;  // not a model: a benchmark still resumes
+        const resume = internal.benchRun ? internal.benchRun.resume : false;  // not a model: a benchmark still resumes
         withBytes(exportsOrThrow().loadClassifier, new Uint8Array(buffer), 'loadClassifier');
-        if (benchRun) benchRun.resume = resume;
+        if (internal.benchRun) internal.benchRun.resume = resume;
       })
       .catch((e) => exportsOrThrow().classifierFailed(e.message));
   };
 
-  // The weight hash a link names (w=<16 hex>), or null.
-  function linkWeightHash(text) {
-    const fragment = String(text).slice(String(text).indexOf('#') + 1);
-    const m = fragment.match(/(?:^|&)w=([0-9a-f]{16})(?:&|$)/);
-    return m ? m[1] : null;
-  }
-
-  let openGeneration = 0;  // a newer openLink supersedes an older one
-  async function openLink(url) {
-    if (typeof url !== 'string') throw new TypeError('ganvas.openLink(url): url must be a string');
-    const native = exportsOrThrow();
-    const generation = ++openGeneration;
-    const w = linkWeightHash(url);
-    if (w) {
-      const info = await shippedGeneratorInfo();
-      if (info && info.weight_hash === w) await loadShippedGenerator();
-    }
-    if (generation !== openGeneration) throw new Error('ganvas.openLink: another link was opened meanwhile');
-    orThrow(jsonFrom(native.openLink(url)));
-    for (;;) {
-      const d = statusNow().digit;
-      if (d.link_state === 'shown') return digit();
-      if (d.link_state !== 'rebuilding') throw new Error(d.link_message || `the link was not opened (${d.link_state})`);
-      await afterNextFrame();
-      if (generation !== openGeneration) throw new Error('ganvas.openLink: another link was opened meanwhile');
-    }
-  }
-
-  // The link in the address: opened when the page is ready and whenever it changes.
-  function openLinkInAddress() {
-    if (!settled || !/(^#|&)ganvas=/.test(window.location.hash)) return;
-    openLink(window.location.href).catch((e) => console.warn(`Ganvas: ${e.message}`));
-  }
-  window.addEventListener('hashchange', openLinkInAddress);
-  ready.then(openLinkInAddress, () => {});
-
-  // [SECTION] The Digit window's clipboard and PNG (hooks in web/main_web.cpp).
-  let copied = null;
-  function copyWithTextarea(text) {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch { /* reported below */ }
-    area.remove();
-    if (!ok) console.warn('Ganvas: the browser refused to copy to the clipboard');
-  }
-  Module.ganvasCopyText = (fragment) => {
-    // The app hands a fragment ("#ganvas=1&..."): the link is this page's address with it.
-    const text = fragment.startsWith('#') ? location.origin + location.pathname + fragment : fragment;
-    copied = text;
-    if (navigator.clipboard && navigator.clipboard.writeText)
-      navigator.clipboard.writeText(text).catch(() => copyWithTextarea(text));
-    else
-      copyWithTextarea(text);
-  };
-
-  // Grey pixels (width x height) to a PNG, scaled up by whole pixels to at least 280 px wide.
-  Module.ganvasDownloadPng = (grey, width, height, name) => {
-    const scale = Math.max(1, Math.floor(280 / width));
-    const source = document.createElement('canvas');
-    source.width = width;
-    source.height = height;
-    const rgba = new ImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      rgba.data.fill(grey[i], 4 * i, 4 * i + 3);
-      rgba.data[4 * i + 3] = 255;
-    }
-    source.getContext('2d').putImageData(rgba, 0, 0);
-    const canvas = document.createElement('canvas');
-    canvas.width = width * scale;
-    canvas.height = height * scale;
-    const ctx = canvas.getContext('2d');
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
-    canvas.toBlob((blob) => {
-      if (blob) downloadBytes(blob, name);
-      else console.warn('Ganvas: the browser could not encode the PNG');
-    }, 'image/png');
-  };
 
   window.ganvas = {
     ready,
@@ -596,16 +307,16 @@
     },
     start() {
       const native = exportsOrThrow();
-      if (benchRun) benchRun.resume = true;
+      if (internal.benchRun) internal.benchRun.resume = true;
       else native.start();
     },
     pause() {
       exportsOrThrow().pause();
-      if (benchRun) benchRun.resume = false;
+      if (internal.benchRun) internal.benchRun.resume = false;
     },
     reset() {
       const result = jsonFrom(exportsOrThrow().reset());
-      if (benchRun) benchRun.resume = false;  // reset leaves the model paused at step 0
+      if (internal.benchRun) internal.benchRun.resume = false;  // reset leaves the model paused at step 0
       orThrow(result);
     },
     setSetting(key, value) {
@@ -639,40 +350,11 @@
       if (!Number.isInteger(n) || n < 1) throw new TypeError('ganvas.setThreads(n): n must be an integer >= 1');
       return exportsOrThrow().setThreads(Math.min(n, 1024));
     },
-    bench,
-    async saveCheckpoint() {
-      return saveCheckpointNow();
-    },
-    async downloadCheckpoint() {
-      const bytes = saveCheckpointNow();
-      const name = `ganvas-step${JSON.parse(Module.UTF8ToString(exportsOrThrow().status())).step}.safetensors`;
-      downloadBytes(bytes, name);
-      return name;
-    },
-    loadCheckpoint,
     gridZ() {
       return floatsFrom(exportsOrThrow().gridZ, 'gridZ');
     },
     samplesRaw() {
       return floatsFrom(exportsOrThrow().samplesRaw, 'samplesRaw');
-    },
-    selectSample(i) {
-      if (!Number.isInteger(i)) throw new TypeError('ganvas.selectSample(i): i must be an integer 0..63');
-      orThrow(jsonFrom(exportsOrThrow().selectSample(i)));
-      return digit();
-    },
-    digit,
-    setDigitSlerp,
-    setDigitRaw,
-    openLink,
-    gridLink() {
-      const fragment = Module.UTF8ToString(exportsOrThrow().gridLink());
-      return fragment ? pageUrl(fragment) : null;
-    },
-    loadGenerator,
-    loadShippedGenerator,
-    copiedText() {
-      return copied;
     },
     windows() {
       return JSON.parse(Module.UTF8ToString(exportsOrThrow().windows()));
@@ -713,26 +395,24 @@
       orThrow(jsonFrom(exportsOrThrow().applyRemedy(remedy)));
       return statusNow();
     },
+    setChart({ log, smoothing, view } = {}) {
+      if (log !== undefined && typeof log !== 'boolean') throw new TypeError('ganvas.setChart: log must be true or false');
+      if (smoothing !== undefined && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 0.99))
+        throw new TypeError('ganvas.setChart: smoothing must be a number in [0, 0.99]');
+      if (view !== undefined && view !== 'losses' && view !== 'd_outputs')
+        throw new TypeError("ganvas.setChart: view must be 'losses' or 'd_outputs'");
+      const code = view === undefined ? -1 : view === 'd_outputs' ? 1 : 0;
+      return jsonFrom(exportsOrThrow().setChart(log === undefined ? -1 : log ? 1 : 0,
+        smoothing === undefined ? NaN : smoothing, code)).options;
+    },
+    charts() {
+      return jsonFrom(exportsOrThrow().charts());
+    },
     readyMs: null,  // set when ready resolves
-    build: null,  // set below
+    build: null,  // set by ganvas_boot.js
   };
 
-  // [SECTION] Which build: threads where the browser lets workers share memory.
-  const wantThreads = new URLSearchParams(window.location.search).get('threads') !== '0';
-  const canThread = window.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-  const threaded = wantThreads && canThread;
-  window.ganvas.build = {
-    name: threaded ? 'ganvas_mt' : 'ganvas_st',
-    threads: threaded,
-    reason: !wantThreads
-      ? 'one thread: the address says ?threads=0'
-      : canThread
-        ? 'threads: the page is cross-origin isolated'
-        : 'one thread: the page is not cross-origin isolated (its server sends no COOP/COEP headers)',
-  };
-  console.log(`Ganvas: loading ${window.ganvas.build.name}.js (${window.ganvas.build.reason})`);
-  const loader = document.createElement('script');
-  loader.src = window.ganvas.build.name + '.js';
-  loader.onerror = () => fail(`Could not load ${loader.src}; is the page served from the build folder?`);
-  document.body.appendChild(loader);
+  Object.assign(internal, { Module, ready, fail, isSettled: () => settled, exportsOrThrow, afterNextFrame, floatsFrom,
+    toBytes, withBytes, fetchOk, jsonFrom, statusNow, orThrow });
+  Object.defineProperty(window.ganvas, 'internal', { value: internal, enumerable: false });
 })();

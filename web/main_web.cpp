@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "app.h"
+#include "base/hash.h"
 #include "base/parallel.h"
 #include "diagnosis.h"
 #include "gan/config.h"
@@ -39,6 +40,8 @@
 #include "window.h"
 
 #include <nlohmann/json.hpp>
+
+#include "web_exports.h"
 
 namespace {
 
@@ -80,7 +83,7 @@ void notify_page(bool ok, const std::string& message) {
     // clang-format on
 }
 
-// The checkpoint buttons' hooks: the page does the file work (web/ganvas_api.js).
+// The checkpoint buttons' hooks: the page does the file work (web/ganvas_files.js).
 void download_checkpoint(ganvas::App& app) {
     const std::vector<uint8_t> bytes = app.save_checkpoint();
     const std::string name = "ganvas-step" + std::to_string(app.status().step) + ".safetensors";
@@ -106,6 +109,18 @@ void pick_checkpoint(ganvas::App& app) {
     });
     // clang-format on
     if (!ok) app.show_message("Cannot load a checkpoint: the page has no file picker.", true);
+}
+
+// The Real digits window's "Load images...": the page's picker (web/ganvas_data.js).
+void pick_data(ganvas::App& app) {
+    // clang-format off
+    const int ok = EM_ASM_INT({
+        if (!Module['ganvasPickData']) return 0;
+        Module['ganvasPickData']();
+        return 1;
+    });
+    // clang-format on
+    if (!ok) app.show_message("Cannot load images: the page has no file picker.", true);
 }
 
 // [SECTION] The Digit window's hooks: the page does the clipboard, the PNG and the fetch.
@@ -209,6 +224,9 @@ std::string status_json(const ganvas::AppStatus& s) {
     j["preset"] = s.preset;  // the session's preset (setPreset)
     j["lone_d"] = s.lone_d;  // lone D / G updates (Step D / Step G)
     j["lone_g"] = s.lone_g;
+    // The images training uses: the built-in digits or the user's (window.ganvas.loadData).
+    j["data"] = Json{{"name", s.data_name}, {"count", s.data_count}, {"labels", s.data_labels},
+                     {"hash", s.data_hash == 0 ? std::string() : ganvas::hash_hex(s.data_hash)}};
     // Opening a link: the rebuild's progress, and what the selected digit and its link are.
     j["rebuild"] = Json{{"active", s.rebuild.active},
                         {"target", s.rebuild.target},
@@ -231,6 +249,9 @@ std::string status_json(const ganvas::AppStatus& s) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+}  // namespace
+
+// web_exports.h: what the other export files (chart_exports.cpp, data_exports.cpp) share.
 ganvas::App* web_app() { return web_shell() ? web_shell()->app.get() : nullptr; }
 
 // {"ok":true} or {"ok":false,"error":"..."} for a command's outcome, in `json` (kept by the caller).
@@ -245,6 +266,8 @@ ganvas::Status run_on_app(ganvas::SessionCommand command) {
     if (!app) return ganvas::Status::failure("The app is not running.");
     return app->run(std::move(command));
 }
+
+namespace {
 
 // The BatchNorm batch an edited digit is drawn in: the selected digit's (from its link), or the
 // grid's batch (the model's seed, 64 rows) at row 0 when the digit has no link.
@@ -664,6 +687,7 @@ int main() {
     ganvas::PlatformHooks hooks;
     hooks.save = download_checkpoint;
     hooks.load = pick_checkpoint;
+    hooks.load_data = pick_data;
     hooks.load_shipped_generator = load_shipped_generator;
     hooks.download_png = download_png;
     hooks.copy_text = copy_text;

@@ -144,6 +144,10 @@ public:
     // The run's recipe: the config at step 0, the seed and every change made since (and any
     // still ahead, for a replayed recipe). Checkpoints store it; replaying it gives these bits.
     const Recipe& recipe() const { return recipe_; }
+    // Names the images the run trains on in its recipe (Recipe::data_hash, dataset_content_hash;
+    // 0: unknown). Gan takes its batches from whatever data train_step is given, so the front
+    // end that owns the data says which it is (the session, `ganvas train`).
+    void set_data_hash(uint64_t data_hash) { recipe_.data_hash = data_hash; }
     // Changes a live setting (learning rates, betas, eps, D steps, objective) from the next
     // iteration on and records it in the recipe at the current step, as a settings widget does.
     // `text` as settings_set_text takes it ("0.0001", "2", "bce"). Refused with the reason, and

@@ -3,6 +3,7 @@
 
 #include <cassert>
 
+#include "base/hash.h"
 #include "gan/settings.h"
 #include "gan/settings_json.h"
 
@@ -80,6 +81,7 @@ std::string recipe_to_json(const Recipe& recipe) {
         timeline.push_back(std::move(entry));
     }
     root["timeline"] = std::move(timeline);
+    if (recipe.data_hash != 0) root["data"] = hash_hex(recipe.data_hash);
     return settings_json_text(root);
 }
 
@@ -106,8 +108,8 @@ Status recipe_from_json(const std::string& json, Recipe* out) {
     if (Status s = settings_json_parse(json, "recipe", &root); !s) return s;
     if (!root.is_object()) return recipe_error("must be a JSON object {config, seed, timeline}");
     for (auto it = root.begin(); it != root.end(); ++it)
-        if (it.key() != "config" && it.key() != "seed" && it.key() != "timeline")
-            return recipe_error("unknown key '" + it.key() + "' (known: config, seed, timeline)");
+        if (it.key() != "config" && it.key() != "seed" && it.key() != "timeline" && it.key() != "data")
+            return recipe_error("unknown key '" + it.key() + "' (known: config, seed, timeline, data)");
     if (!root.contains("config") || !root.contains("seed")) return recipe_error("needs \"config\" and \"seed\"");
     Recipe r;
     if (Status s = gan_config_apply_json_value(root["config"], &r.config); !s) return recipe_error(s.message);
@@ -119,6 +121,12 @@ Status recipe_from_json(const std::string& json, Recipe* out) {
         for (size_t i = 0; i < timeline.size(); ++i)
             if (Status s = read_change(timeline[i], &r); !s)
                 return recipe_error("timeline[" + std::to_string(i) + "]: " + s.message);
+    }
+    if (root.contains("data")) {
+        const SettingJson& data = root["data"];
+        if (!data.is_string() || !hash_from_hex(data.get<std::string>(), &r.data_hash) || r.data_hash == 0)
+            return recipe_error("\"data\" must be the images' content hash, 16 hex digits (not all zero), not " +
+                                settings_json_text(data));
     }
     *out = std::move(r);
     return Status::success();

@@ -9,7 +9,11 @@
 // JSON (stored in checkpoints as the `recipe` metadata key, io/checkpoint.h):
 //   {"config": {...gan_config_to_json...}, "seed": 1,
 //    "timeline": [{"step": 500, "key": "adam_g.lr", "value": 0.0001}, ...]}
-// "config" and "seed" are required, "timeline" may be absent (no changes).
+//    "data": "7c0e...16 hex"}
+// "config" and "seed" are required, "timeline" may be absent (no changes), "data" too: the
+// content hash of the images the run trains on (dataset_content_hash, io/link.h), written when
+// known (non-zero). A run is a function of (recipe, data): the hash says which data, so a replay
+// on other images is caught (`ganvas train --recipe` refuses it, a loaded checkpoint says so).
 //
 // Lone updates (Step D / Step G in the shell): an entry whose key is "update" (kUpdateKey, not
 // a setting) and whose value is "d" or "g" is one D update (one D step: a real batch and z
@@ -44,6 +48,7 @@ struct Recipe {
     GanConfig config;  // at step 0
     uint64_t seed = 1;
     std::vector<RecipeChange> timeline;  // steps never decrease
+    uint64_t data_hash = 0;              // dataset_content_hash of the training images; 0: unknown
 };
 
 // A recipe with no changes.

@@ -20,6 +20,13 @@ ChartOptions& ui_chart_options() {
     return options;
 }
 
+namespace {
+std::vector<ChartReport> g_reports;
+int g_reports_frame = -1;
+}  // namespace
+
+const std::vector<ChartReport>& ui_chart_reports() { return g_reports; }
+
 void ui_chart_controls() {
     ChartOptions& o = ui_chart_options();
     ImGui::Checkbox("Log scale", &o.log_scale);
@@ -172,11 +179,40 @@ void ui_chart(const char* id, const ChartSpec& spec) {
         draw->AddText(ImVec2(plot_left + 4, plot_top + 2), dim_color, text);
     }
 
+    // What this chart drew (ui_chart_reports): a new frame starts a new list.
+    if (g_reports_frame != ImGui::GetFrameCount()) {
+        g_reports.clear();
+        g_reports_frame = ImGui::GetFrameCount();
+    }
+    g_reports.emplace_back();
+    ChartReport& report = g_reports.back();
+    report.id = id;
+    report.x = plot_left;
+    report.y = plot_top;
+    report.width = plot_right - plot_left;
+    report.height = plot_bottom - plot_top;
+    report.log_scale = log_scale;
+    report.smoothing = smoothing;
+    report.points = int(steps.size());
+    report.left_out = left_out;
+    report.y_lo = y_lo;
+    report.y_hi = y_hi;
+    for (const ChartSeries& s : spec.series) report.series.push_back(s.name);
+    report.y_labels = y_labels;
+    for (double t : chart_nice_ticks(x_lo, x_hi, x_max_ticks)) report.x_labels.push_back(chart_step_label(t));
+
     // Hover: a vertical line at the nearest point, every series' value there.
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     if (hovered && !steps.empty() && mouse.x >= plot_left - 4 && mouse.x <= plot_right + 4) {
         const double x = x_lo + (mouse.x - plot_left) / (plot_right - plot_left) * (x_hi - x_lo);
         const int i = chart_nearest_index(steps, x);
+        report.hovered = true;
+        report.hover_step = steps[size_t(i)];
+        for (size_t k = 0; k < spec.series.size(); ++k) {
+            const bool has = size_t(i) < spec.series[k].values->size();
+            report.hover_raw.push_back(has ? (*spec.series[k].values)[size_t(i)] : NAN);
+            report.hover_smoothed.push_back(has && smoothing > 0 ? smoothed[k][size_t(i)] : report.hover_raw.back());
+        }
         const float sx = to_screen(steps[size_t(i)], y_lo).x;
         draw->AddLine(ImVec2(sx, plot_top), ImVec2(sx, plot_bottom), ImGui::GetColorU32(ImGuiCol_Text, 0.7f));
         ImGui::BeginTooltip();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "imgui.h"
@@ -40,6 +41,23 @@ struct ChartSpec {
 
 // The chart as one item `id` of the current window's width and spec.height.
 void ui_chart(const char* id, const ChartSpec& spec);
+
+// What one chart drew in the last frame, for window.ganvas.charts() and the browser test: where
+// its plot is (window pixels), its scale, its tick labels, and the point under the mouse.
+struct ChartReport {
+    std::string id;                    // ui_chart's id ("history", "FD", "d_outputs", ...)
+    float x = 0, y = 0, width = 0, height = 0;  // the plot's rectangle
+    bool log_scale = false;
+    float smoothing = 0;
+    int points = 0, left_out = 0;      // left_out: values <= 0 not drawn on a log scale
+    double y_lo = 0, y_hi = 0;         // the y axis's range (log10 of it on a log scale)
+    std::vector<std::string> series, y_labels, x_labels;
+    bool hovered = false;              // the mouse is over the plot: the tooltip's point
+    double hover_step = 0;
+    std::vector<float> hover_raw, hover_smoothed;  // per series (NaN: no value there)
+};
+// The charts drawn in the latest frame, in drawing order.
+const std::vector<ChartReport>& ui_chart_reports();
 
 // The Log checkbox and the Smoothing slider (writing ui_chart_options()), wrapping on narrow windows.
 void ui_chart_controls();

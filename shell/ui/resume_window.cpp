@@ -1,5 +1,5 @@
 // resume_window.cpp - "Resume your run?": the page keeps the current run (checkpoint, loss
-// history, recipe) in the browser every few seconds (web/ganvas_api.js); when a visit opens
+// history, recipe) in the browser every few seconds (web/kept_run.js); when a visit opens
 // with one kept, this modal asks whether to continue it where it stopped or start over. It
 // reads UiState::saved_run and answers in UiOutput::saved_run_choice; the app hands the answer
 // to the platform (CheckpointHooks::saved_run_choice), which loads the run or forgets it.

@@ -92,6 +92,7 @@ struct UiState {
     const SavedRunOffer* saved_run = nullptr;    // a kept run to offer (the Resume window), when there is one
     PaceState* pace = nullptr;                   // step by step (the Training window writes it)
     SettingsState* settings = nullptr;           // the Settings window's own state
+    bool can_load_data = false;                  // the platform can open the user's images
 };
 
 struct UiOutput {
@@ -111,6 +112,7 @@ struct UiOutput {
     bool reset_layout = false;             // "Reset layout"
     bool show_digit = false;               // the banner's "Show the digit": open and place it again
     int saved_run_choice = 0;              // the Resume window: +1 resume the kept run, -1 start over
+    bool load_data_file = false;           // run the platform's load_data hook after this frame
 };
 
 // [SECTION] The windows (one file each)

@@ -322,7 +322,7 @@ async function sameSamplesAsNative(page, file, build, cleanup) {
   console.log(`browser_test: ${build}'s grid (gridZ(), samplesRaw()) is bit-identical to \`ganvas sample --count 64\``);
 }
 
-// Which build the page loaded (web/ganvas_api.js chooses) and that it trains on every core it has.
+// Which build the page loaded (web/ganvas_boot.js chooses) and that it trains on every core it has.
 async function checkBuild(page, expected) {
   const { build, status } = await page.evaluate(() => ({ build: window.ganvas.build, status: window.ganvas.status() }));
   if (!build || build.name !== expected.name || status.build !== expected.status)
