@@ -166,10 +166,18 @@ void Session::adopt_model(std::unique_ptr<Gan> gan) {
     explore_.reset();
     model_has_recipe_ = true;
     model_changed();
-    // The first snapshot, and room for the others now: training then never allocates for them.
     for (RunSnapshotSlot* slot : {&ring_[0], &ring_[1], &incoming_}) slot->valid = false;
     incoming_pending_ = false;
     state_snapshot_wanted_ = false;
+    snapshots_prepared_ = false;  // prepare_snapshots(), once something trains
+}
+
+void Session::prepare_snapshots() {
+    // The model's first snapshot, and room for the others: training then never allocates for
+    // them. Not at adoption: three copies of the model with its Adam state (~55 MB for the seed)
+    // were a third of the page's time to ready, and a model that is only looked at needs none.
+    if (snapshots_prepared_ || !gan_ || explore_) return;
+    snapshots_prepared_ = true;
     if (gan_snapshot_take(*gan_, &incoming_.state) == Divergence::None) {
         commit_snapshot();
         ring_[1].state = ring_[0].state;  // sized, not valid
@@ -272,6 +280,7 @@ Status Session::change_setting(const std::string& key, const std::string& text) 
     if (!gan_) return Status::failure("There is no model to change.");
     if (explore_) return Status::failure(kExploreOnlyRefusal);
     if (rebuilding()) return Status::failure("A link's model is being rebuilt: change settings once it is shown.");
+    prepare_snapshots();
     if (gan_->mid_iteration()) finish_iteration();  // a change applies between iterations only
     // A snapshot first, so a change that blows the run up is undone by the rollback. Not when the
     // newest is of this step already (the same weights; its recipe undoes every change made here).
@@ -289,6 +298,7 @@ Status Session::change_setting(const std::string& key, const std::string& text) 
 Status Session::step_alone(char kind) {
     if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
     if (explore_) return Status::failure(kExploreOnlyRefusal);
+    prepare_snapshots();
     if (gan_->mid_iteration()) finish_iteration();  // a lone update comes between iterations
     StepStats done;
     Status s = gan_->train_alone(kind, data_, &done);
@@ -348,6 +358,7 @@ GanConfig Session::live_config() const {
 Status Session::start() {
     if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
     if (explore_) return Status::failure(kExploreOnlyRefusal);
+    prepare_snapshots();
     running_ = true;
     message_.clear();
     return Status::success();
@@ -371,6 +382,7 @@ void Session::reset() {
 Status Session::step(int64_t count) {
     if (!ready()) return Status::failure(error_.empty() ? "There is no model to train." : error_);
     if (explore_) return Status::failure(kExploreOnlyRefusal);
+    prepare_snapshots();
     const int64_t target = gan_->step() + std::max<int64_t>(count, 0);  // finishing a begun one counts
     bool finite = true;
     while (finite && gan_->step() < target) {

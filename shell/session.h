@@ -387,6 +387,7 @@ private:
     void refresh_explore_samples();
     void finish_iteration();
     void adopt_model(std::unique_ptr<Gan> gan);  // fresh grid z, cleared history
+    void prepare_snapshots();  // the first snapshot and the ring's room, before anything trains
     // The session's images: 28x28, at least a batch; hashed, the real-digit grid drawn. A refusal
     // changes nothing and says why.
     Status install_data(Dataset data, const std::string& name);
@@ -425,6 +426,7 @@ private:
     };
     RunSnapshotSlot ring_[2];                 // [0] newest, [1] older
     RunSnapshotSlot incoming_;                // from the trainer, until the history reaches its step
+    bool snapshots_prepared_ = false;  // prepare_snapshots() ran for this model
     bool incoming_pending_ = false;
     bool state_snapshot_wanted_ = false;
     RollbackStatus rollback_;

@@ -296,6 +296,7 @@ Status Session::open_link(const std::string& text) {
     rebuild_threads_ = threads();
     rate_ = 0;  // measured afresh
     ganvas::set_threads(max_threads());  // full speed: every core (the bits do not depend on it)
+    prepare_snapshots();
     running_ = true;
     link_state_ = "rebuilding";
     link_message_ = "Rebuilding the link's model: " + std::to_string(link.steps) + " steps of its recipe.";
