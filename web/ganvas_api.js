@@ -189,7 +189,7 @@
         step: Module.cwrap('ganvas_step', 'number', ['number']),
         setThreads: Module.cwrap('ganvas_set_threads', 'number', ['number']),
         status: Module.cwrap('ganvas_status_json', 'number', []),
-        bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number']),
+        bench: Module.cwrap('ganvas_bench_json', 'number', ['number', 'number', 'number', 'number', 'string']),
         checkpointSave: Module.cwrap('ganvas_checkpoint_save', 'number', ['number']),
         checkpointLoad: Module.cwrap('ganvas_checkpoint_load', 'number', ['number', 'number', 'string']),
         historyJson: Module.cwrap('ganvas_history_json', 'number', []),

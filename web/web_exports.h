@@ -1,8 +1,8 @@
 // web_exports.h - what the page's C export files share (main_web.cpp defines these).
 //
 // The exports are grouped by concern, one file each: main_web.cpp (the app, training, settings,
-// checkpoints, the digit and links), chart_exports.cpp (the charts), data_exports.cpp (the
-// user's images). web/ganvas_*.js wrap them as window.ganvas.
+// checkpoints, the layout, the diagnosis, the status), digit_exports.cpp (the grid, the digit and
+// its links, generator files), chart_exports.cpp (the charts), data_exports.cpp (the user's images). web/ganvas_*.js wrap them as window.ganvas.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench_browser.mjs - the training benchmark in the page, in headless Chromium, by hand:
 //
-//   node web/tests/bench_browser.mjs [--dir build/wasm/web | --url URL] [--batches 64,32,128,256]
+//   node web/tests/bench_browser.mjs [--dir build/wasm/web | --url URL] [--batches 64,32,128,256] [--preset NAME]
 //                                    [--trials 7] [--steps 10] [--query ?threads=0]
 //
 // The local server makes the page cross-origin isolated, so it loads the threaded build and
@@ -15,7 +15,7 @@
 import { DEFAULT_PAGE_DIR, fail, openGanvas, parseArgs, runScript } from './harness.mjs';
 
 const NAME = 'bench_browser';
-const USAGE = 'usage: node web/tests/bench_browser.mjs [--dir DIR | --url URL] [--batches 64,32,128,256] ' +
+const USAGE = 'usage: node web/tests/bench_browser.mjs [--dir DIR | --url URL] [--batches 64,32,128,256] [--preset P] ' +
   '[--trials 7] [--steps 10] [--query ?threads=0]';
 const TARGET_BATCH = 64;
 const TARGET_ITERS_PER_SEC = 40;  // issue 4: wasm, one thread, headless Chromium, seed config, batch 64
@@ -34,7 +34,7 @@ function table(results) {
 
 await runScript(NAME, async () => {
   const o = parseArgs(process.argv.slice(2),
-    { dir: DEFAULT_PAGE_DIR, url: '', batches: '64,32,128,256', trials: 7, steps: 10, query: '' }, USAGE);
+    { dir: DEFAULT_PAGE_DIR, url: '', batches: '64,32,128,256', trials: 7, steps: 10, query: '', preset: 'seed' }, USAGE);
   const batches = o.batches.split(',').map(Number);
   const session = await openGanvas({ dir: o.dir, url: o.url || null, query: o.query,
     log: (m) => console.log(`${NAME}: ${m}`) });
@@ -42,7 +42,7 @@ await runScript(NAME, async () => {
     const browser = await session.page.evaluate(() => (navigator.userAgent.match(/\S*Chrome\/[\d.]+/) || [navigator.userAgent])[0]);
     const t0 = Date.now();
     const results = await session.page.evaluate(
-      (options) => window.ganvas.bench(options), { batches, trials: o.trials, steps: o.steps })
+      (options) => window.ganvas.bench(options), { batches, trials: o.trials, steps: o.steps, preset: o.preset })
       .catch((e) => fail(`window.ganvas.bench() failed: ${e.message}`));
     session.checkPageErrors();
     const seconds = (Date.now() - t0) / 1000;

@@ -124,13 +124,16 @@ function checkPerformanceFields(status) {
 
 // A tiny benchmark while training: well-formed results, bad options rejected, training resumed.
 async function checkBench(page) {
-  const { results, statusAfter, badBatch, badTrials, badThreads, maxThreads } = await page.evaluate(async () => {
+  const { results, statusAfter, badBatch, badTrials, badThreads, badPreset, unknownPreset, maxThreads } =
+      await page.evaluate(async () => {
     const rejection = (p) => p.then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
     const results = await window.ganvas.bench({ batches: [16, 8], trials: 1, steps: 2 });
     return { results, statusAfter: window.ganvas.status(), maxThreads: window.ganvas.status().max_threads,
       badBatch: await rejection(window.ganvas.bench({ batches: [0] })),
       badTrials: await rejection(window.ganvas.bench({ trials: 1.5 })),
-      badThreads: await rejection(window.ganvas.bench({ threads: [0] })) };
+      badThreads: await rejection(window.ganvas.bench({ threads: [0] })),
+      badPreset: await rejection(window.ganvas.bench({ preset: 'Seed!' })),
+      unknownPreset: await rejection(window.ganvas.bench({ batches: [8], trials: 1, steps: 1, preset: 'no-such-preset' })) };
   });
   // One result per batch size and thread count: 1 and every core (just 1 without threads).
   const threadCounts = maxThreads > 1 ? [1, maxThreads] : [1];
@@ -147,6 +150,10 @@ async function checkBench(page) {
   if (!badBatch.startsWith('TypeError')) fail(`bench({batches: [0]}) was not rejected: ${badBatch}`);
   if (!badTrials.startsWith('TypeError')) fail(`bench({trials: 1.5}) was not rejected: ${badTrials}`);
   if (!badThreads.startsWith('TypeError')) fail(`bench({threads: [0]}) was not rejected: ${badThreads}`);
+  if (!badPreset.startsWith('TypeError')) fail(`bench({preset: 'Seed!'}) was not rejected: ${badPreset}`);
+  // A well-formed name the core does not know: refused by bench_run with its reason.
+  if (!unknownPreset.startsWith('Error') || !unknownPreset.includes('no-such-preset'))
+    fail(`bench({preset: 'no-such-preset'}) was not refused by name: ${unknownPreset}`);
   return results;
 }
 
