@@ -12,11 +12,13 @@ void InputGradientCache::prepare(const Sequential& net, int batch_size) {
     d_out_at.resize(n);
     size_t at = 0;
     int64_t widest = net.features_in();
+    size_t scratch = 0;
     for (size_t i = 0; i < n; ++i) {
-        const SampleShape out = net.layers[i].spec.out;
+        const LayerSpec& spec = net.layers[i].spec;
         d_out_at[i] = at;
-        at += layer_cache_round(size_t(batch_size) * size_t(out.size()));
-        widest = std::max(widest, out.size());
+        at += layer_cache_round(size_t(batch_size) * size_t(spec.out.size()));
+        widest = std::max(widest, spec.out.size());
+        if (spec.kind->scratch_floats) scratch = std::max(scratch, spec.kind->scratch_floats(spec, batch_size));
     }
     d_input_at = at;
     at += layer_cache_round(size_t(batch_size) * size_t(net.features_in()));
@@ -24,6 +26,8 @@ void InputGradientCache::prepare(const Sequential& net, int batch_size) {
     u_a = at;
     u_b = at + u_size;
     at += 2 * u_size;
+    scratch_at = at;
+    at += layer_cache_round(scratch);
     if (arena.size() < at) arena.resize(at);  // grows once
     batch = batch_size;
 }
@@ -57,6 +61,7 @@ ConstMatrixView sequential_input_gradient(const Sequential& net, const Sequentia
         a.d_out = arena + ig.d_out_at[size_t(i)];
         a.d_in = arena + (i == 0 ? ig.d_input_at : ig.d_out_at[size_t(i) - 1]);
         a.cache = forward.arena.data() + forward.cache_at[size_t(i)];
+        a.scratch = arena + ig.scratch_at;
         a.params = net.params.data() + layer.param_offset;
         a.grads = nullptr;
         a.mode = forward.mode;
@@ -85,6 +90,7 @@ void sequential_input_gradient_backward(Sequential& net, const SequentialCache& 
         a.params = net.params.data() + layer.param_offset;
         a.grads = net.grads.data() + layer.param_offset;
         a.cache = forward.arena.data() + forward.cache_at[size_t(i)];
+        a.scratch = arena + ig.scratch_at;
         layer.spec.kind->double_backward(a);
         u_in = a.u_out;
         next = next == ig.u_a ? ig.u_b : ig.u_a;

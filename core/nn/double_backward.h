@@ -31,6 +31,7 @@ struct InputGradientCache {
     std::vector<size_t> d_out_at;  // per layer: its upstream gradient (N, out) from sweep 1
     size_t d_input_at = 0;         // g (N, features_in)
     size_t u_a = 0, u_b = 0;       // sweep 2's ping-pong, (N, widest layer) each
+    size_t scratch_at = 0;         // the layers' workspace (the largest scratch_floats)
     int batch = 0;
 
     void prepare(const Sequential& net, int batch_size);

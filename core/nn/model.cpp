@@ -123,18 +123,22 @@ void SequentialCache::prepare(const Sequential& net, int batch_size) {
     cache_at.resize(n);
     size_t at = 0;
     int64_t widest = net.features_in();
+    size_t scratch = 0;
     for (size_t i = 0; i < n; ++i) {
         const LayerSpec& spec = net.layers[i].spec;
         output_at[i] = at;
         at += layer_cache_round(size_t(batch_size) * size_t(spec.out.size()));
         cache_at[i] = at;
         if (spec.kind->cache_floats) at += layer_cache_round(spec.kind->cache_floats(spec, batch_size));
+        if (spec.kind->scratch_floats) scratch = std::max(scratch, spec.kind->scratch_floats(spec, batch_size));
         widest = std::max(widest, spec.out.size());
     }
     const size_t grad_size = layer_cache_round(size_t(batch_size) * size_t(widest));
     grad_a = at;
     grad_b = at + grad_size;
     at += 2 * grad_size;
+    scratch_at = at;
+    at += layer_cache_round(scratch);
     if (arena.size() < at) arena.resize(at);  // grows once; a smaller batch reuses it
     batch = batch_size;
 }
@@ -171,6 +175,7 @@ ConstMatrixView forward_layers(const Sequential& net, float* buffers_update, int
         a.in = in;
         a.out = cache.output(i);
         a.cache = cache.arena.data() + cache.cache_at[size_t(i)];
+        a.scratch = cache.scratch();
         a.params = net.params.data() + layer.param_offset;
         a.buffers = net.buffers.data() + layer.buffer_offset;
         a.buffers_update = buffers_update ? buffers_update + layer.buffer_offset : nullptr;
@@ -233,6 +238,7 @@ ConstMatrixView sequential_backward(Sequential& net, SequentialCache& cache, Con
         a.d_out = d_out_data;
         a.d_in = (!first || want_input_grad) ? cache.arena.data() + next_buffer : nullptr;
         a.cache = cache.arena.data() + cache.cache_at[size_t(i)];
+        a.scratch = cache.scratch();
         a.params = net.params.data() + layer.param_offset;
         a.grads = want_param_grads ? net.grads.data() + layer.param_offset : nullptr;
         a.mode = cache.mode;

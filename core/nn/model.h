@@ -96,6 +96,7 @@ struct SequentialCache {
     std::vector<size_t> output_at;  // per layer: offset of its output (N, out) in arena
     std::vector<size_t> cache_at;   // per layer: offset of its record's cache in arena
     size_t grad_a = 0, grad_b = 0;  // backward ping-pong, (N, widest layer) each
+    size_t scratch_at = 0;          // the layers' workspace (the largest scratch_floats)
     const float* input = nullptr;   // input of the last forward, owned by the caller
     int batch = 0;
     int layers_run = 0;             // forward ran layers [0, layers_run)
@@ -104,6 +105,7 @@ struct SequentialCache {
     void prepare(const Sequential& net, int batch_size);
     float* output(int layer) { return arena.data() + output_at[size_t(layer)]; }
     const float* output(int layer) const { return arena.data() + output_at[size_t(layer)]; }
+    float* scratch() { return arena.data() + scratch_at; }
 };
 
 // [SECTION] Initialisation, forward, backward

@@ -89,6 +89,23 @@ void batchnorm_backward(MatrixView d_in, float* d_gamma, float* d_beta, ConstMat
 
 // [SECTION] Record
 
+void batchnorm_declare_tensors(int64_t f, std::vector<TensorDecl>* out) {
+    out->push_back({"weight", {f}, TensorStore::Params});
+    out->push_back({"bias", {f}, TensorStore::Params});
+    out->push_back({"running_mean", {f}, TensorStore::Buffers});
+    out->push_back({"running_var", {f}, TensorStore::Buffers, true});
+    out->push_back({"num_batches_tracked", {}, TensorStore::Counter});
+}
+
+// PyTorch's default: weight 1, bias 0, running mean 0, running var 1, no batches tracked.
+void batchnorm_init_tensors(int f, float* params, float* buffers, int64_t* counters) {
+    std::fill_n(params, f, 1.0f);
+    std::fill_n(params + f, f, 0.0f);
+    std::fill_n(buffers, f, 0.0f);
+    std::fill_n(buffers + f, f, 1.0f);
+    counters[0] = 0;
+}
+
 namespace {
 
 // The cache of one layer: x_hat (N, F), then inv_std, batch_mean, batch_var (F each), each
@@ -111,27 +128,14 @@ SampleShape batchnorm_output_shape(const LayerSpec& s, SampleShape in) {
     return in;
 }
 
-void batchnorm_tensors(const LayerSpec& s, std::vector<TensorDecl>* out) {
-    const int64_t f = features(s);
-    out->push_back({"weight", {f}, TensorStore::Params});
-    out->push_back({"bias", {f}, TensorStore::Params});
-    out->push_back({"running_mean", {f}, TensorStore::Buffers});
-    out->push_back({"running_var", {f}, TensorStore::Buffers, true});
-    out->push_back({"num_batches_tracked", {}, TensorStore::Counter});
-}
+void batchnorm_tensors(const LayerSpec& s, std::vector<TensorDecl>* out) { batchnorm_declare_tensors(features(s), out); }
 
 size_t batchnorm_cache_floats(const LayerSpec& s, int batch) {
     return layer_cache_round(size_t(batch) * features(s)) + 3 * layer_cache_round(size_t(features(s)));
 }
 
-// PyTorch's default: weight 1, bias 0, running mean 0, running var 1, no batches tracked.
 void batchnorm_init(const LayerSpec& s, float* params, float* buffers, int64_t* counters, Rng&) {
-    const int f = features(s);
-    std::fill_n(params, f, 1.0f);
-    std::fill_n(params + f, f, 0.0f);
-    std::fill_n(buffers, f, 0.0f);
-    std::fill_n(buffers + f, f, 1.0f);
-    counters[0] = 0;
+    batchnorm_init_tensors(features(s), params, buffers, counters);
 }
 
 void batchnorm_record_forward(const LayerForwardArgs& a) {
@@ -182,6 +186,7 @@ const LayerRecord batchnorm1d_record = {
     nullptr,  // no fusion
     nullptr,
     nullptr,  // no double backward: its Jacobian depends on the whole batch smoothly
+    nullptr,  // no workspace
 };
 
 LayerSpec LayerSpec::batchnorm(int num_features) {

@@ -13,7 +13,7 @@ constexpr LayerRecord elementwise_record(const char* name, void (*forward)(const
                                          void (*backward)(const LayerBackwardArgs&),
                                          void (*double_backward)(const LayerDoubleBackwardArgs&) = nullptr) {
     return {name,    layer_shape_unchanged, nullptr, nullptr, nullptr,        forward, backward,
-            nullptr, nullptr,               nullptr, nullptr, double_backward};
+            nullptr, nullptr,               nullptr, nullptr, double_backward, nullptr};
 }
 
 // Record operations over a batch viewed as (N, C*H*W), for math written as

@@ -2,13 +2,17 @@
 //
 // A layer kind is a `LayerRecord`: a table of function pointers, defined in its own file
 // (layers/linear.cpp, leaky_relu.cpp, batchnorm1d.cpp, tanh.cpp, sigmoid.cpp, spectral_linear.cpp,
-// minibatch_stddev.cpp). The network
+// minibatch_stddev.cpp; the convolutional kinds conv2d.cpp, conv_transpose2d.cpp,
+// batchnorm2d.cpp, relu.cpp, reshape.cpp). The network
 // (nn/model.h) never asks which kind a layer is; it asks the record:
 //   - output_shape  the output shape of one sample from the input shape;
 //   - tensors       its PyTorch state_dict tensors, names relative to "model.<i>.", in order;
 //                   each lives in the params (trainable), buffers (running statistics) or
 //                   counters (int64 scalars such as num_batches_tracked) store;
 //   - cache_floats  floats it keeps from forward for backward, beyond its output;
+//   - scratch_floats floats it may use as workspace inside one forward, backward or double
+//                   backward call (im2col columns, transposed gradients); nothing survives the
+//                   call, so one region serves every layer of a network;
 //   - init_default  PyTorch's default initialisation of its tensors;
 //   - forward       out from in, by BatchNormMode; never allocates;
 //   - backward      d_in (overwrites; null = not needed) and parameter gradients (ACCUMULATED;
@@ -52,8 +56,10 @@ struct LayerSpec {
     const LayerRecord* kind = nullptr;
     SampleShape in{}, out{};       // per sample, (C, H, W)
     float negative_slope = 0.2f;  // LeakyReLU
-    float eps = 1e-5f;            // BatchNorm1d
-    float momentum = 0.1f;        // BatchNorm1d
+    float eps = 1e-5f;            // BatchNorm1d, BatchNorm2d
+    float momentum = 0.1f;        // BatchNorm1d, BatchNorm2d
+    // Conv2d, ConvTranspose2d: square kernels, the same stride and padding along H and W.
+    int in_channels = 0, out_channels = 0, kernel = 0, stride = 1, padding = 0;
 
     // Defined in the kinds' files.
     static LayerSpec linear(int in_features, int out_features);  // layers/linear.cpp
@@ -63,6 +69,15 @@ struct LayerSpec {
     static LayerSpec sigmoid();                                 // layers/sigmoid.cpp
     static LayerSpec spectral_linear(int in_features, int out_features);  // layers/spectral_linear.cpp
     static LayerSpec minibatch_stddev();                                  // layers/minibatch_stddev.cpp
+    // Convolutional kinds. Their input's H and W come from the previous layer.
+    static LayerSpec conv2d(int in_channels, int out_channels, int kernel, int stride, int padding);  // layers/conv2d.cpp
+    static LayerSpec conv_transpose2d(int in_channels, int out_channels, int kernel, int stride,
+                                      int padding);                        // layers/conv_transpose2d.cpp
+    static LayerSpec batchnorm2d(int channels);                          // layers/batchnorm2d.cpp
+    static LayerSpec relu();                                             // layers/relu.cpp
+    // nn.Unflatten(1, (C, H, W)): (C*H*W) features per sample to `to`; nn.Flatten(): back.
+    static LayerSpec unflatten(SampleShape to);                          // layers/reshape.cpp
+    static LayerSpec flatten();                                          // layers/reshape.cpp
 };
 
 // [SECTION] Tensors
@@ -93,6 +108,7 @@ struct LayerForwardArgs {
     const float* in = nullptr;        // (N, spec->in)
     float* out = nullptr;             // (N, spec->out)
     float* cache = nullptr;           // cache_floats(spec, N) floats, read again by backward
+    float* scratch = nullptr;         // scratch_floats(spec, N) floats of workspace
     const float* params = nullptr;
     const float* buffers = nullptr;
     float* buffers_update = nullptr;  // the same as buffers, writable: only in BatchNormMode::Train
@@ -108,6 +124,7 @@ struct LayerBackwardArgs {
     const float* d_out = nullptr;  // (N, spec->out)
     float* d_in = nullptr;         // (N, spec->in), overwritten; null: not needed
     const float* cache = nullptr;  // what forward kept
+    float* scratch = nullptr;      // scratch_floats(spec, N) floats of workspace
     const float* params = nullptr;
     float* grads = nullptr;        // same layout as params, ACCUMULATED (+=); null: not needed
     BatchNormMode mode = BatchNormMode::Eval;  // the forward's
@@ -131,6 +148,7 @@ struct LayerDoubleBackwardArgs {
     const float* params = nullptr;
     float* grads = nullptr;        // ACCUMULATED (+=); null: not needed
     const float* cache = nullptr;  // what the forward kept (its record's cache_floats)
+    float* scratch = nullptr;      // scratch_floats(spec, N) floats of workspace
 };
 
 // Multiply-adds of a layer's products at a batch size (element-wise work is not counted).
@@ -163,6 +181,7 @@ struct LayerRecord {
     bool (*fuses_with)(const LayerSpec& self, const LayerSpec& next);
     void (*forward_fused)(const LayerForwardArgs& self, const LayerForwardArgs& next);
     void (*double_backward)(const LayerDoubleBackwardArgs& a);  // optional (see above)
+    size_t (*scratch_floats)(const LayerSpec& spec, int batch);   // optional: no workspace
 };
 
 // [SECTION] The kinds
@@ -174,6 +193,12 @@ extern const LayerRecord tanh_record;         // layers/tanh.cpp
 extern const LayerRecord sigmoid_record;      // layers/sigmoid.cpp
 extern const LayerRecord spectral_linear_record;   // layers/spectral_linear.cpp
 extern const LayerRecord minibatch_stddev_record;  // layers/minibatch_stddev.cpp
+extern const LayerRecord conv2d_record;            // layers/conv2d.cpp
+extern const LayerRecord conv_transpose2d_record;  // layers/conv_transpose2d.cpp
+extern const LayerRecord batchnorm2d_record;       // layers/batchnorm2d.cpp
+extern const LayerRecord relu_record;              // layers/relu.cpp
+extern const LayerRecord unflatten_record;         // layers/reshape.cpp
+extern const LayerRecord flatten_record;           // layers/reshape.cpp
 
 // The records by their PyTorch names, for code that must name a kind (tests, descriptions):
 // `spec.kind == LayerKind::Linear`.
@@ -185,10 +210,25 @@ inline constexpr const LayerRecord* Tanh = &tanh_record;
 inline constexpr const LayerRecord* Sigmoid = &sigmoid_record;
 inline constexpr const LayerRecord* SpectralLinear = &spectral_linear_record;
 inline constexpr const LayerRecord* MinibatchStddev = &minibatch_stddev_record;
+inline constexpr const LayerRecord* Conv2d = &conv2d_record;
+inline constexpr const LayerRecord* ConvTranspose2d = &conv_transpose2d_record;
+inline constexpr const LayerRecord* BatchNorm2d = &batchnorm2d_record;
+inline constexpr const LayerRecord* ReLU = &relu_record;
+inline constexpr const LayerRecord* Unflatten = &unflatten_record;
+inline constexpr const LayerRecord* Flatten = &flatten_record;
 }  // namespace LayerKind
 
 // output_shape of the kinds that keep the shape (element-wise activations, normalisations).
 inline SampleShape layer_shape_unchanged(const LayerSpec&, SampleShape in) { return in; }
+
+// BatchNorm1d's and BatchNorm2d's tensors over `features` channels (layers/batchnorm1d.cpp): weight,
+// bias, running_mean, running_var, num_batches_tracked, and PyTorch's initial values of them
+// (weight 1, bias 0, running mean 0, running var 1, no batches tracked).
+void batchnorm_declare_tensors(int64_t features, std::vector<TensorDecl>* out);
+void batchnorm_init_tensors(int features, float* params, float* buffers, int64_t* counters);
+
+// A Conv2d or ConvTranspose2d spec (layers/conv2d.cpp); the input's H and W come from the network.
+LayerSpec conv_spec(const LayerRecord* kind, int in_channels, int out_channels, int kernel, int stride, int padding);
 
 // Slices of a cache arena start on 64-byte boundaries (16 floats), as Eigen's own matrices do.
 inline size_t layer_cache_round(size_t floats) { return (floats + 15) / 16 * 16; }

@@ -138,6 +138,7 @@ const LayerRecord linear_record = {
     linear_fuses_with,
     linear_forward_fused,
     linear_record_double_backward,
+    nullptr,  // no workspace
 };
 
 LayerSpec LayerSpec::linear(int in_features, int out_features) {

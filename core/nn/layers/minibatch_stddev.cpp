@@ -97,6 +97,7 @@ const LayerRecord minibatch_stddev_record = {
     nullptr,
     nullptr,
     nullptr,  // no double backward: its Jacobian depends on the input
+    nullptr,  // no workspace
 };
 
 LayerSpec LayerSpec::minibatch_stddev() {

@@ -237,6 +237,7 @@ const LayerRecord spectral_linear_record = {
     spectral_fuses_with,
     spectral_forward_fused,
     spectral_double_backward,
+    nullptr,  // no workspace
 };
 
 LayerSpec LayerSpec::spectral_linear(int in_features, int out_features) {
