@@ -81,7 +81,15 @@ inline void randomise(const Setting& s, Rng& rng, GanConfig* c) {
 inline GanConfig random_config(Rng& rng) {
     GanConfig c;
     for (const Setting& s : settings_list()) randomise(s, rng, &c);
-    // The one refused combination: a gradient penalty with minibatch_stddev (no double backward).
+    // arch dcgan takes 1 or 2 channel counts of 1..256 and no spectral_norm (gan_arch_validate).
+    if (c.arch == "dcgan") {
+        for (std::vector<int>* widths : {&c.g_hidden, &c.d_hidden}) {
+            if (widths->size() > 2) widths->resize(2);
+            for (int& w : *widths) w = 1 + (w - 1) % 256;
+        }
+        c.spectral_norm = false;
+    }
+    // The other refused combination: a gradient penalty with minibatch_stddev (no double backward).
     if (!ganvas::gan_config_validate(c).ok) c.minibatch_stddev = false;
     return c;
 }

@@ -112,7 +112,7 @@ TEST_CASE("--set text: bare lists and names, JSON forms, and the refusals name t
         std::string differing;
         CHECK(same_bits(c, before, &differing));  // unchanged
     };
-    refused("latent_dims=8", "unknown setting 'latent_dims' (known: latent_dim, g_hidden");
+    refused("latent_dims=8", "unknown setting 'latent_dims' (known: arch, latent_dim, g_hidden");
     refused("latent_dim", "is not key=value");
     refused("latent_dim=7x", "'latent_dim' = '7x' is not int (allowed: 1..1024)");
     refused("latent_dim=100.0", "'latent_dim' must be an integer, not a number with a fraction");
@@ -144,7 +144,7 @@ TEST_CASE("Config JSON is strict: unknown keys, wrong types, ranges, duplicates,
         CHECK_THAT(s.message, Catch::Contains(needle));
         CHECK(gan_config_to_json(c) == gan_config_to_json(GanConfig{}));
     };
-    refused("{\"latent_dims\":8}", "unknown key 'latent_dims' (known: latent_dim, g_hidden, d_hidden, image_pixels");
+    refused("{\"latent_dims\":8}", "unknown key 'latent_dims' (known: arch, latent_dim, g_hidden, d_hidden, image_pixels");
     refused("{\"adam_g\":{\"momentum\":0.9}}", "unknown key 'adam_g.momentum' (known in adam_g: lr, beta1, beta2, eps)");
     refused("{\"adam_g\":0.9}", "'adam_g' must be an object {lr, beta1, beta2, eps}, not a number");
     refused("{\"adam_d\":{\"lr\":2}}", "'adam_d.lr' = 2.0: Adam's learning rate must be in (0, 1]");

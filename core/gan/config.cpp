@@ -27,6 +27,9 @@ const PresetLine kPresets[] = {
     // Learning rates 5x the seed's (FD falls faster) with an EMA of G's weights for the samples
     // (averages out the fast steps' noise); each part alone is a row of the README table.
     {"stable", "adam_g.lr=0.001 adam_d.lr=0.001 ema_decay=0.999", "the best recipe measured: 5x learning rates and an EMA of G"},
+    // The deep convolutional GAN (README "A DCGAN in the page"): G upsamples 7x7 maps of 64 channels
+    // to 14x14 of 32 and to the 28x28 image; D mirrors it with 32 and 64 channels.
+    {"dcgan", "arch=dcgan g_hidden=64,32 d_hidden=32,64", "a deep convolutional GAN: transposed convolutions in G, strided ones in D"},
 };
 
 const PresetLine* find_preset(const std::string& name) {

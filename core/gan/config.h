@@ -12,6 +12,10 @@
 namespace ganvas {
 
 struct GanConfig {
+    // The networks' kind (gan/networks.h): "mlp", the seed's fully connected pair, or "dcgan",
+    // transposed convolutions in G and strided convolutions in D, where g_hidden and d_hidden
+    // are channel counts (G's from its first maps down, D's from its first convolution up).
+    std::string arch = "mlp";
     int latent_dim = 100;
     std::vector<int> g_hidden = {128, 256, 512};  // widths; BatchNorm after all but the first
     bool g_batchnorm = true;                      // false: G without its BatchNorm1d layers

@@ -81,6 +81,15 @@ void add_adam(std::vector<Setting>& table) {
 
 std::vector<Setting> make_table() {
     std::vector<Setting> t;
+    {
+        Setting arch = entry("arch", SettingType::Choice, kReset, 0, 0, "the architecture must be one of gan_arch_names()",
+                             "the networks: mlp (the seed's fully connected layers) or dcgan (convolutions; the "
+                             "hidden widths are then channel counts, 1 or 2 of them, at 7x7 and 14x14)");
+        arch.choices = gan_arch_names;
+        arch.choice_member = [](GanConfig& c) { return &c.arch; };
+        arch.omit_at_default = true;  // the seed's JSON (and so its checkpoints' bytes) unchanged
+        t.push_back(std::move(arch));
+    }
     t.push_back(int_setting("latent_dim", kReset, 1, 1024, "latent size must be 1..1024", "size of z, the generator's input",
                             [](GanConfig& c) { return &c.latent_dim; }));
     t.push_back(widths_setting("g_hidden", "the generator needs 1..8 hidden layers of widths 1..4096",
@@ -319,13 +328,14 @@ bool settings_written(const GanConfig& config, const Setting& s) {
 Status gan_config_validate(const GanConfig& config) {
     for (const Setting& s : settings_list())
         if (Status ok = settings_check(config, s); !ok) return ok;
+    if (Status ok = gan_arch_validate(config); !ok) return ok;
     const Objective* objective = objective_find(config.objective);
     const bool gradient_penalty = (objective->gradient_penalty && config.gp_lambda > 0) || config.r1_gamma > 0;
     if (gradient_penalty && !sequential_has_double_backward(discriminator_layers(config)))
         return Status::failure(std::string(config.r1_gamma > 0 ? "'r1_gamma'" : "'objective' = \"wgan-gp\"") +
                                (config.minibatch_stddev ? " with 'minibatch_stddev'" : "") +
                                ": a gradient penalty needs a discriminator whose every layer has a double backward "
-                               "(Linear, SpectralLinear, LeakyReLU); turn the penalty off or the other layers");
+                               "(Linear, SpectralLinear, Conv2d, LeakyReLU); turn the penalty off or the other layers");
     return Status::success();
 }
 
