@@ -160,18 +160,20 @@ INPUT_SEED, INPUT_STREAM = 1234, 78
 
 
 def derive_weights(rng, module):
-    """Fills module's Linear and BatchNorm1d tensors in state_dict order from rng:
-    Linear weight then bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (bound computed in float32);
-    BatchNorm weight ~ U(0.5, 1.5), bias ~ U(-0.5, 0.5); running stats stay at 0 / 1."""
+    """Fills module's Linear, Conv2d, ConvTranspose2d and BatchNorm1d/2d tensors in state_dict
+    order from rng: weight then bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (bound computed in
+    float32), fan_in PyTorch's: weight[0].numel(), i.e. in_features, C k k for a Conv2d weight
+    (O, C, k, k), O k k for a ConvTranspose2d weight (C, O, k, k); BatchNorm weight ~ U(0.5, 1.5),
+    bias ~ U(-0.5, 0.5); running stats stay at 0 / 1."""
     with torch.no_grad():
         for layer in module.model:
-            if isinstance(layer, nn.Linear):
-                bound = np.float32(1.0) / np.sqrt(np.float32(layer.in_features))
+            if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+                bound = np.float32(1.0) / np.sqrt(np.float32(layer.weight[0].numel()))
                 w = rng.fill_uniform(layer.weight.numel(), -bound, bound)
                 b = rng.fill_uniform(layer.bias.numel(), -bound, bound)
                 layer.weight.copy_(torch.from_numpy(w.reshape(layer.weight.shape)))
                 layer.bias.copy_(torch.from_numpy(b))
-            elif isinstance(layer, nn.BatchNorm1d):
+            elif isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 layer.weight.copy_(torch.from_numpy(rng.fill_uniform(layer.num_features, 0.5, 1.5)))
                 layer.bias.copy_(torch.from_numpy(rng.fill_uniform(layer.num_features, -0.5, 0.5)))
                 layer.running_mean.zero_()
