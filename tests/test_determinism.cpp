@@ -140,7 +140,7 @@ TEST_CASE("Instance noise and the EMA of G: the same bits on 1 and 2 threads, na
 // The two D remedies: a run with spectral_norm and minibatch_stddev on, and spectral_norm under
 // both gradient penalties (its double backward), each pinned like the runs above (native = wasm),
 // with a resumed run joining the first exactly (u, v, weight_orig come back from the checkpoint).
-TEST_CASE("spectral_norm and minibatch_stddev, and spectral_norm with wgan-gp + R1: the same bits everywhere, resumed too",
+TEST_CASE("spectral_norm and minibatch_stddev, spectral_norm with wgan-gp + R1, dcgan: the same bits everywhere, resumed too",
           "[determinism][spectral][mbstd]") {
     struct Case {
         const char* what;
@@ -152,6 +152,12 @@ TEST_CASE("spectral_norm and minibatch_stddev, and spectral_norm with wgan-gp + 
         {"spectral_norm + minibatch_stddev", {{"spectral_norm", "true"}, {"minibatch_stddev", "true"}}, "2a52b07f1a2668b4", "21b6a1fd38732433"},
         {"spectral_norm + wgan-gp + r1_gamma 1", {{"spectral_norm", "true"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
          "7fdc9f570cb7e612", "176c0b6c96119687"},
+        // The convolutional pair (the dcgan preset's widths): im2col, col2im, BatchNorm2d, the
+        // fused Conv2d + LeakyReLU, and Conv2d's double backward under both penalties.
+        {"dcgan", {{"arch", "dcgan"}, {"g_hidden", "64,32"}, {"d_hidden", "32,64"}}, "0025bb4f762b695a", "ec1e32ea1c178cd1"},
+        {"dcgan + wgan-gp + r1_gamma 1",
+         {{"arch", "dcgan"}, {"g_hidden", "64,32"}, {"d_hidden", "32,64"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
+         "116ef6e30584a470", "5a7ef49642628ba5"},
     };
     for (const Case& k : cases) {
         GanConfig c = seed_config();

@@ -196,12 +196,14 @@ TEST_CASE("Twenty training steps on 2 threads give the checkpoint of 1 thread", 
     CHECK(checkpoint_serialize(one) == checkpoint_serialize(two));
 }
 
-TEST_CASE("spectral_norm, minibatch_stddev and spectral_norm under the penalties: 2 threads give 1 thread's bits",
+TEST_CASE("spectral_norm, minibatch_stddev, spectral_norm under the penalties, dcgan: 2 threads give 1 thread's bits",
           "[parallel][determinism][spectral][mbstd]") {
     OneThreadAfter restore;
     const std::vector<std::vector<std::pair<const char*, const char*>>> cases = {
         {{"spectral_norm", "true"}, {"minibatch_stddev", "true"}},
         {{"spectral_norm", "true"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
+        {{"arch", "dcgan"}, {"g_hidden", "64,32"}, {"d_hidden", "32,64"}},
+        {{"arch", "dcgan"}, {"g_hidden", "64,32"}, {"d_hidden", "32,64"}, {"objective", "wgan-gp"}, {"r1_gamma", "1"}},
     };
     for (const auto& settings : cases) {
         GanConfig c = ganvas_test::seed_config();

@@ -29,6 +29,13 @@ inline ConvGeometry conv_geometry(int c, int h, int w, int k, int s, int p) {
     return {c, h, w, k, s, p, (h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1};
 }
 
+// The kernel columns [lo, hi) of output column ox that fall inside the input (the rest is padding).
+inline void kernel_span(const ConvGeometry& g, int x0, int* lo, int* hi) {
+    *lo = x0 < 0 ? -x0 : 0;
+    *hi = x0 + g.k > g.w ? g.w - x0 : g.k;
+    if (*hi < *lo) *hi = *lo;
+}
+
 // cols (batch * positions, patch) from x (batch, c, h, w).
 inline void im2col(const ConvGeometry& g, int batch, const float* __restrict x, float* __restrict cols) {
     const int k = g.k;
@@ -38,6 +45,8 @@ inline void im2col(const ConvGeometry& g, int batch, const float* __restrict x, 
             for (int ox = 0; ox < g.wo; ++ox) {
                 float* row = cols + (size_t(n) * g.positions() + size_t(oy) * g.wo + ox) * g.patch();
                 const int y0 = oy * g.s - g.p, x0 = ox * g.s - g.p;
+                int lo, hi;
+                kernel_span(g, x0, &lo, &hi);
                 for (int c = 0; c < g.c; ++c) {
                     const float* plane = xn + size_t(c) * g.h * g.w;
                     for (int ky = 0; ky < k; ++ky) {
@@ -47,11 +56,10 @@ inline void im2col(const ConvGeometry& g, int batch, const float* __restrict x, 
                             for (int kx = 0; kx < k; ++kx) out[kx] = 0.0f;
                             continue;
                         }
-                        const float* line = plane + size_t(iy) * g.w;
-                        for (int kx = 0; kx < k; ++kx) {
-                            const int ix = x0 + kx;
-                            out[kx] = (ix >= 0 && ix < g.w) ? line[ix] : 0.0f;
-                        }
+                        const float* line = plane + size_t(iy) * g.w + x0;
+                        for (int kx = 0; kx < lo; ++kx) out[kx] = 0.0f;
+                        for (int kx = lo; kx < hi; ++kx) out[kx] = line[kx];
+                        for (int kx = hi; kx < k; ++kx) out[kx] = 0.0f;
                     }
                 }
             }
@@ -67,17 +75,15 @@ inline void col2im_accumulate(const ConvGeometry& g, int batch, const float* __r
             for (int ox = 0; ox < g.wo; ++ox) {
                 const float* row = cols + (size_t(n) * g.positions() + size_t(oy) * g.wo + ox) * g.patch();
                 const int y0 = oy * g.s - g.p, x0 = ox * g.s - g.p;
+                int lo, hi;
+                kernel_span(g, x0, &lo, &hi);
+                const int ky_lo = y0 < 0 ? -y0 : 0, ky_hi = y0 + k > g.h ? g.h - y0 : k;
                 for (int c = 0; c < g.c; ++c) {
                     float* plane = xn + size_t(c) * g.h * g.w;
-                    for (int ky = 0; ky < k; ++ky) {
-                        const int iy = y0 + ky;
-                        if (iy < 0 || iy >= g.h) continue;
+                    for (int ky = ky_lo; ky < ky_hi; ++ky) {
                         const float* in = row + (size_t(c) * k + ky) * k;
-                        float* line = plane + size_t(iy) * g.w;
-                        for (int kx = 0; kx < k; ++kx) {
-                            const int ix = x0 + kx;
-                            if (ix >= 0 && ix < g.w) line[ix] += in[kx];
-                        }
+                        float* line = plane + size_t(y0 + ky) * g.w + x0;
+                        for (int kx = lo; kx < hi; ++kx) line[kx] += in[kx];
                     }
                 }
             }
