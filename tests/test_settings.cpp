@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "base/rng.h"
+#include "gan/networks.h"
 #include "gan/recipe.h"
 #include "gan/settings.h"
 #include "random_settings.h"
@@ -271,4 +272,32 @@ TEST_CASE("Invalid UTF-8 in a value or a key is refused with a message, never an
     const Status bad_seed = recipe_from_json("{\"config\":{},\"seed\":\"\xc3\x28\",\"timeline\":[]}", &r);
     CHECK_FALSE(bad_seed.ok);
     CHECK(bad_seed.message.find("UTF-8") != std::string::npos);  // JSON text: the parser refuses it
+}
+
+TEST_CASE("arch dcgan: its widths are channel counts, checked with the key and the reason", "[settings][dcgan]") {
+    GanConfig c;
+    REQUIRE(gan_config_preset("dcgan", &c));
+    REQUIRE(gan_config_validate(c).ok);
+    const auto refused = [](GanConfig bad, const char* needle) {
+        const Status s = gan_config_validate(bad);
+        INFO(gan_config_to_json(bad) << " -> " << s.message);
+        CHECK_FALSE(s.ok);
+        CHECK_THAT(s.message, Catch::Contains(needle));
+    };
+    GanConfig seed_widths;  // the seed's d_hidden {512, 256}: 512 channels is past the bar
+    seed_widths.arch = "dcgan";
+    seed_widths.g_hidden = {64, 32};
+    refused(seed_widths, "'d_hidden': arch dcgan takes 1..256 channels per layer, not 512");
+    GanConfig three = c;
+    three.g_hidden = {64, 32, 16};  // 28 is 7 * 2 * 2: no third upsampling
+    refused(three, "'g_hidden': arch dcgan takes 1 or 2 channel counts");
+    GanConfig sn = c;
+    sn.spectral_norm = true;
+    refused(sn, "'spectral_norm'");
+    GanConfig one = c;  // one width each: G from 14x14 maps, D down to 14x14
+    one.g_hidden = {16};
+    one.d_hidden = {8};
+    REQUIRE(gan_config_validate(one).ok);
+    CHECK(Sequential(generator_layers(one)).features_out() == 784);
+    CHECK(settings_set_assignment(&c, "arch=resnet").message.find("'arch'") != std::string::npos);
 }

@@ -18,7 +18,8 @@ const NAME = 'bench_browser';
 const USAGE = 'usage: node web/tests/bench_browser.mjs [--dir DIR | --url URL] [--batches 64,32,128,256] [--preset P] ' +
   '[--trials 7] [--steps 10] [--query ?threads=0]';
 const TARGET_BATCH = 64;
-const TARGET_ITERS_PER_SEC = 40;  // issue 4: wasm, one thread, headless Chromium, seed config, batch 64
+// Wasm, one thread, headless Chromium, batch 64.
+const TARGET_ITERS_PER_SEC = { seed: { rate: 40, issue: 'issue 4' }, dcgan: { rate: 15, issue: 'issue 13' } };
 const NUMBER_FIELDS = ['batch', 'threads', 'iters_per_sec', 'gflops', 'gemm_gflops', 'mflop_per_step', 'ms_data',
   'ms_g_forward', 'ms_d_forward', 'ms_d_backward', 'ms_g_backward', 'ms_optimizer', 'ms_other'];
 
@@ -55,7 +56,7 @@ await runScript(NAME, async () => {
         if (!Number.isFinite(r[key])) fail(`result ${i} has no number '${key}': ${JSON.stringify(r)}`);
       const batch = batches[Math.floor(i / perBatch)];
       if (r.batch !== batch) fail(`result ${i} is for batch ${r.batch}, not ${batch}`);
-      if (r.config !== 'seed' || typeof r.kernel !== 'string') fail(`result ${i} lacks config or kernel: ${JSON.stringify(r)}`);
+      if (r.config !== o.preset || typeof r.kernel !== 'string') fail(`result ${i} lacks config or kernel: ${JSON.stringify(r)}`);
       if (!(r.iters_per_sec > 0)) fail(`result ${i} has no speed: ${JSON.stringify(r)}`);
     });
     console.log(`${NAME}: ${browser}, ${o.trials} trials of ${o.steps} steps per batch size, ${seconds.toFixed(1)} s in all`);
@@ -64,10 +65,13 @@ await runScript(NAME, async () => {
     const build = await session.page.evaluate(() => window.ganvas.build);
     console.log(`${NAME}: page build ${build.name} (${build.reason})`);
     const target = results.find((r) => r.batch === TARGET_BATCH && r.threads === 1);
-    if (target)
-      console.log(`${NAME}: batch ${TARGET_BATCH}: ${target.iters_per_sec.toFixed(1)} it/s ` +
-        `on 1 thread (issue 4 target: >= ${TARGET_ITERS_PER_SEC} it/s; ` +
-        `${target.iters_per_sec >= TARGET_ITERS_PER_SEC ? 'met' : 'not met'})`);
+    // The targets: issue 4's for the seed, issue 13's for dcgan (>= 15 it/s, its products at
+    // >= 70 % of the GEMM rate the seed's reach, which needs a seed run: printed by scripts/bench.sh).
+    const goal = TARGET_ITERS_PER_SEC[o.preset];
+    if (target && goal)
+      console.log(`${NAME}: ${o.preset} batch ${TARGET_BATCH}: ${target.iters_per_sec.toFixed(1)} it/s ` +
+        `on 1 thread (${goal.issue} target: >= ${goal.rate} it/s; ` +
+        `${target.iters_per_sec >= goal.rate ? 'met' : 'not met'})`);
   } finally {
     await session.close();
   }
